@@ -1,0 +1,217 @@
+"""Typed models for the two kinds of source: industry profiles and training modules.
+
+Every model forbids unknown keys and is strict about types, so a typo in a profile is an
+error with a line number rather than a silently ignored field. The JSON Schema published in
+``industries/schema.json`` is generated from :class:`Profile`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64),
+    Field(description="lower-case letters, digits and single hyphens, e.g. retail-banking"),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$", max_length=500)]
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+CauseType = Literal["skill", "knowledge", "process", "tools", "metric_incentive", "motivation"]
+#: Causes a training session can change. Everything else is a recommendation to management.
+TRAINABLE_CAUSES: frozenset[str] = frozenset({"skill", "knowledge"})
+
+ChannelKind = Literal[
+    "phone", "chat", "email", "in_person", "social", "video", "messaging", "letter", "self_service"
+]
+
+
+class Strict(BaseModel):
+    """Base for every source model: unknown keys are errors and values are never coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------- profile
+
+
+class Noun(Strict):
+    singular: ShortText
+    plural: ShortText
+
+
+class InternalCustomer(Strict):
+    group: ShortText = Field(description="a team inside the organisation that depends on frontline staff")
+    they_need: Text = Field(description="what this group needs from frontline staff")
+    frontline_needs: Text = Field(description="what frontline staff need from this group")
+
+
+class Terms(Strict):
+    customer: Noun = Field(description="what this industry calls the people it serves")
+    organisation: ShortText = Field(description="noun for the organisation, used as 'the <organisation>'")
+    frontline_roles: list[ShortText] = Field(min_length=1, description="job titles, singular")
+    staff: ShortText = Field(description="the frontline team as a group, e.g. 'branch and contact-centre staff'")
+    manager_role: ShortText
+    internal_customers: list[InternalCustomer] = Field(min_length=1)
+
+
+class Channel(Strict):
+    name: ShortText
+    kind: ChannelKind
+    used_for: Text
+
+
+class MomentOfTruth(Strict):
+    name: ShortText
+    stage: ShortText = Field(description="where in the journey it happens, e.g. 'first contact'")
+    why_it_matters: Text
+
+
+class DifficultSituation(Strict):
+    id: Slug
+    title: ShortText
+    channel: ShortText = Field(description="name of one of the profile's channels")
+    customer_brief: Text = Field(description="what the person playing the customer knows and feels")
+    employee_brief: Text = Field(description="what the person playing the employee knows at the start")
+    hidden_facts: list[Text] = Field(
+        min_length=1, description="revealed only if the employee asks well; facilitator guide only"
+    )
+    observer_focus: list[Text] = Field(min_length=2, description="observable behaviours to tick")
+    difficulty: Literal["foundation", "intermediate", "advanced"]
+    modules: list[Slug] = Field(min_length=1, description="ids of the modules that use this role-play")
+
+
+class LanguageSwap(Strict):
+    avoid: ShortText
+    prefer: ShortText
+    why: Text
+
+
+class EscalationStep(Strict):
+    when: Text
+    who: ShortText
+    how: Text
+
+
+class Metric(Strict):
+    name: ShortText
+    definition: Text
+    kirkpatrick_level: Literal[1, 2, 3, 4]
+    caution: Text = Field(description="how this metric misleads or can be gamed")
+
+
+class Regulation(Strict):
+    name: ShortText
+    jurisdiction: ShortText
+    summary: Text = Field(description="what the rule covers, in plain words")
+    what_staff_must_do: list[Text] = Field(min_length=1)
+    what_staff_must_not_do: list[Text] = Field(min_length=1)
+    source: Url = Field(description="official text or regulator guidance (https)")
+    last_reviewed: datetime.date
+    modules: list[Slug] = Field(min_length=1)
+
+
+class KnownIssue(Strict):
+    symptom: Text
+    evidence: list[Text] = Field(min_length=1, description="what to gather to confirm the cause")
+    likely_cause: Text
+    cause_type: CauseType
+    fix: Text
+    modules: list[Slug] = Field(
+        default_factory=list, description="modules that address it; only for skill or knowledge causes"
+    )
+
+
+class PrintSettings(Strict):
+    paper: Literal["letter", "a4"] = "letter"
+
+
+class Branding(Strict):
+    accent_colour: HexColour = "#1d5c8c"
+
+
+class Profile(Strict):
+    """One industry: everything the generic modules need to speak its language."""
+
+    schema_version: Literal[1]
+    id: Slug
+    name: ShortText
+    summary: Text
+    jurisdictions: list[ShortText] = Field(min_length=1)
+    last_reviewed: datetime.date
+    terms: Terms
+    channels: list[Channel] = Field(min_length=1)
+    moments_of_truth: list[MomentOfTruth] = Field(min_length=1)
+    difficult_situations: list[DifficultSituation] = Field(min_length=1)
+    language: list[LanguageSwap] = Field(min_length=1)
+    escalation: list[EscalationStep] = Field(min_length=1)
+    metrics: list[Metric] = Field(min_length=1)
+    regulations: list[Regulation] = Field(min_length=1)
+    known_issues: list[KnownIssue] = Field(min_length=1)
+    vulnerability_cues: list[Text] = Field(min_length=1)
+    glossary: dict[ShortText, Text] = Field(default_factory=dict)
+    print: PrintSettings = PrintSettings()
+    branding: Branding = Branding()
+
+
+# --------------------------------------------------------------------------- modules
+
+ActivityKind = Literal[
+    "opening", "lesson", "discussion", "exercise", "roleplay", "knowledge_check", "debrief", "break"
+]
+Failure = Literal["wrong_need", "generic", "self_directed", "one_dimensional", "internal_forgotten"]
+
+
+class Objective(Strict):
+    id: Slug
+    text: Text = Field(description="observable behaviour with an action verb; may use Jinja")
+    practised_in: list[Slug] = Field(min_length=1, description="activity ids where it is practised")
+    assessed_by: list[Slug] = Field(
+        min_length=1, description="knowledge-check question ids, or 'observer-checklist'"
+    )
+
+
+class Activity(Strict):
+    id: Slug
+    title: ShortText
+    minutes: int = Field(ge=1, le=240)
+    kind: ActivityKind
+
+
+class Question(Strict):
+    id: Slug
+    question: Text
+    options: list[Text] = Field(min_length=3, max_length=5)
+    answer: int = Field(ge=0, description="index of the correct option, counting from 0")
+    why: Text = Field(description="the reasoning a facilitator reads out; facilitator guide only")
+
+
+class RoleplaySpec(Strict):
+    situations: int = Field(default=1, ge=1, le=4, description="how many of the profile's situations")
+    setup: Text = Field(description="how to run it; may use Jinja")
+
+
+class ModuleSpec(Strict):
+    """A module's ``module.yaml``. Text fields are Jinja templates filled from the profile."""
+
+    id: Slug
+    title: ShortText
+    summary: Text
+    answers_failure: Failure
+    minutes: int = Field(ge=5, le=480)
+    objectives: list[Objective] = Field(min_length=2, max_length=4)
+    activities: list[Activity] = Field(min_length=1)
+    roleplay: RoleplaySpec
+    knowledge_check: list[Question] = Field(min_length=4)
+    debrief: list[Text] = Field(min_length=1)
+    short_on_time: Text
+    profile_fields: list[str] = Field(
+        default_factory=list, description="profile fields the lesson relies on, e.g. 'language'"
+    )
