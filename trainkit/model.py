@@ -8,6 +8,7 @@ error with a line number rather than a silently ignored field. The JSON Schema p
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -215,3 +216,32 @@ class ModuleSpec(Strict):
     profile_fields: list[str] = Field(
         default_factory=list, description="profile fields the lesson relies on, e.g. 'language'"
     )
+
+
+# --------------------------------------------------------------------------- loaded sources
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module as loaded from ``content/modules/NN-<id>/``: its spec and where it came from."""
+
+    number: int
+    spec: ModuleSpec
+    folder: str  # e.g. "content/modules/02-questioning"
+    lesson_template: str  # Jinja name, e.g. "modules/02-questioning/lesson.md"
+    lines: dict[tuple[str | int, ...], int]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def line_of(self, path: tuple[str | int, ...]) -> int:
+        return self.lines.get(path, 1)
+
+
+@dataclass(frozen=True)
+class Industry:
+    """A validated profile and the file it came from."""
+
+    profile: Profile
+    file: str  # e.g. "industries/hotel.yaml"

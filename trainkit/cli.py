@@ -1,0 +1,99 @@
+"""Command line: parse arguments, call the library, map errors to exit codes.
+
+Exit status: 0 success, 1 the build failed, 2 bad input (nothing was written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildError, InputError
+from .pipeline import PROJECT_ROOT, build, check, load_sources
+
+EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser; `--help` text is the CLI reference."""
+    top = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build tailored customer-service training (a site and printable PDFs) for every industry profile.",
+        epilog="With no command, builds everything into dist/. Exit status: 0 ok, 1 build failed, 2 bad input.",
+    )
+    top.add_argument("--version", action="version", version=f"trainkit {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build sites, PDFs and the portal (the default)")
+    build_cmd.add_argument("--industry", action="append", metavar="ID", help="build only this industry (repeatable)")
+    build_cmd.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist/)")
+    build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
+
+    commands.add_parser("check", help="validate profiles, modules and templates without writing anything")
+    commands.add_parser("list", help="list the industry profiles and the modules")
+
+    serve_cmd = commands.add_parser("serve", help="build one industry and serve it with live reload")
+    serve_cmd.add_argument("--industry", required=True, metavar="ID", help="industry to serve")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port on localhost (default: 8000)")
+
+    schema_cmd = commands.add_parser("schema", help="print the profile JSON Schema")
+    schema_cmd.add_argument("--write", action="store_true", help="write it to industries/schema.json instead")
+    return top
+
+
+def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
+    """Run the CLI; return the exit status instead of exiting, so tests can call it in-process."""
+    args = parser().parse_args(argv)
+    command = args.command or "build"
+    try:
+        if command == "build":
+            quiet = getattr(args, "quiet", False)
+            log = (lambda _m: None) if quiet else (lambda m: print(f"  {m}", flush=True))
+            result = build(root, getattr(args, "out", None), getattr(args, "industry", None), log)
+            if not quiet:
+                print(f"Built {len(result.industries)} industr{'y' if len(result.industries) == 1 else 'ies'} "
+                      f"and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s")
+        elif command == "check":
+            sources = check(root)
+            print(f"OK: {len(sources.industries)} profiles and {len(sources.modules)} modules are valid and render.")
+        elif command == "list":
+            sources = load_sources(root)
+            print("Industries:")
+            for industry in sources.industries:
+                print(f"  {industry.profile.id:28} {industry.profile.name} ({industry.profile.terms.customer.plural})")
+            print("Modules:")
+            for module in sources.modules:
+                print(f"  {module.number:02d} {module.id:26} {module.spec.title} ({module.spec.minutes} min)")
+        elif command == "schema":
+            from .schema import profile_schema_json
+
+            text = profile_schema_json()
+            if args.write:
+                (root / "industries" / "schema.json").write_text(text, encoding="utf-8")
+                print("Wrote industries/schema.json")
+            else:
+                print(text, end="")
+        elif command == "serve":
+            from .serve import serve
+
+            serve(root, args.industry, args.port)
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BuildError as err:
+        print(f"Build failed: {err}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output is unchanged.", file=sys.stderr)
+        return 130
+    return EXIT_OK
+
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())

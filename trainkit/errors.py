@@ -1,0 +1,36 @@
+"""The one exception family for problems a user can fix, and the one for build failures.
+
+A :class:`Problem` is a sentence for a person: ``file:line: field.path: what is wrong; what to do``.
+Stages collect every problem they find and raise them together, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class InputError(Exception):
+    """Bad input (profile, module or template): exit status 2, nothing written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BuildError(Exception):
+    """The input was valid but producing an output failed: exit status 1."""

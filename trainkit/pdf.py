@@ -1,0 +1,97 @@
+"""Render a PDF edition: Markdown pages → HTML (templates/print) → WeasyPrint.
+
+This is the only module that imports WeasyPrint. Its URL fetcher serves files from inside the
+project and refuses everything else, so no profile or page can make the build fetch a remote URL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .errors import BuildError
+from .render import RenderedEdition
+from .site import load_base_config
+
+
+def markdown_converter(root: Path) -> markdown.Markdown:
+    """A Markdown converter with exactly the site's extensions, so print matches the site."""
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for entry in load_base_config(root).get("markdown_extensions", []):
+        if isinstance(entry, dict):
+            (name, options), = entry.items()
+            names.append(name)
+            configs[name] = options or {}
+        else:
+            names.append(entry)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def edition_html(root: Path, rendered: RenderedEdition) -> str:
+    """The complete HTML document for one PDF edition."""
+    converter = markdown_converter(root)
+    chapters = []
+    for page in rendered.pages:
+        if page.path == "index.md":
+            continue
+        converter.reset()
+        chapters.append({"id": Path(page.path).stem, "title": Markup(page.title).unescape(),
+                         "html": Markup(converter.convert(page.markdown))})
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / "templates" / "print"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+    )
+    profile = rendered.industry.profile
+    return env.get_template("book.html").render(
+        profile=profile,
+        edition=rendered.edition,
+        chapters=chapters,
+        built_on=build_date().isoformat(),
+    )
+
+
+def build_date() -> datetime.date:
+    """Today, or the date of SOURCE_DATE_EPOCH so rebuilds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+def project_only_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves files inside the project and refuses anything else."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    allowed = root.resolve()
+
+    class ProjectOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "file" and Path(unquote(parts.path)).resolve().is_relative_to(allowed):
+                return super().fetch(url, headers)
+            raise ValueError(f"refusing to fetch {url!r}: print may use project files only")
+
+    return ProjectOnlyFetcher(allowed_protocols=["file"])
+
+
+def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> None:
+    """Render ``rendered`` to a PDF file at ``target``."""
+    import weasyprint
+
+    html = edition_html(root, rendered)
+    base_url = (root / "templates" / "print").as_uri() + "/"
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
+        document.write_pdf(target, pdf_tags=True, custom_metadata=True)
+    except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
+        raise BuildError(f"WeasyPrint could not render {target.name}: {err}") from err

@@ -1,0 +1,21 @@
+"""The portal page: every industry with links to its site and downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .model import Industry
+from .render import downloads
+
+
+def portal_html(root: Path, industries: list[Industry], built_on: str) -> str:
+    """Render ``templates/site/portal.html`` for the given industries."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / "templates" / "site"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+    )
+    entries = [{"profile": i.profile, "downloads": downloads(i)} for i in industries]
+    return env.get_template("portal.html").render(industries=entries, built_on=built_on)

@@ -1,0 +1,194 @@
+"""Render content templates into Markdown pages, one set per industry and edition.
+
+Jinja runs with StrictUndefined and autoescape: a missing variable is an error naming the template
+and line, and profile values reach the page as escaped data, never as markup or template code.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .dataview import DataView
+from .editions import PDF_EDITIONS, Edition
+from .errors import InputError, Problem
+from .escape import escape_text, finalize, source_link
+from .model import Industry, Module
+
+MACRO_TEMPLATES = ("macros/training.md",)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered Markdown page of an edition."""
+
+    path: str  # relative to the docs folder, e.g. "modules/02-questioning.md"
+    title: str  # plain text, for navigation and running heads
+    markdown: str
+    module_id: str | None = None
+
+
+@dataclass
+class RenderedEdition:
+    """Every page of one edition for one industry, plus the profile fields it read."""
+
+    industry: Industry
+    edition: Edition
+    pages: list[Page]
+    fields_read: dict[str, set[str]] = field(default_factory=dict)  # module id or page → fields
+
+
+class Ns:
+    """Attribute access over a plain mapping (rendered module texts)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+
+def upfirst(value: Any) -> Markup:
+    """Capitalise only the first letter ("guest" → "Guest", "GP practice" stays)."""
+    text = str(value)
+    return escape_text(text[:1].upper() + text[1:])
+
+
+def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
+    """A strict Jinja environment for one edition, with the training macros as globals."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([root / "templates", root / "content"]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["upfirst"] = upfirst
+    env.filters["source_link"] = source_link
+    env.globals["edition"] = edition
+    for name in MACRO_TEMPLATES:
+        macros = env.get_template(name).module
+        env.globals.update({k: v for k, v in vars(macros).items() if not k.startswith("_")})
+    return env
+
+
+def industry_context(industry: Industry, reads: set[str]) -> dict[str, Any]:
+    """The variables every content template may use, documented in content/README.md."""
+    profile = DataView(industry.profile, "profile", reads)
+    terms = profile.terms
+    return {
+        "profile": profile,
+        "customer": terms.customer.singular,
+        "customers": terms.customer.plural,
+        "org": terms.organisation,
+        "staff": terms.staff,
+        "frontline": terms.frontline_roles[0],
+        "manager": terms.manager_role,
+    }
+
+
+def render_module_texts(env: jinja2.Environment, module: Module, context: dict[str, Any]) -> Ns:
+    """Fill the Jinja in every text field of ``module.yaml`` for one industry."""
+
+    def fill(value: Any, loc: tuple[str | int, ...]) -> Any:
+        if isinstance(value, str):
+            if "{" not in value:
+                return escape_text(value)
+            try:
+                return Markup(env.from_string(value).render(context).strip())
+            except jinja2.TemplateError as err:
+                line = module.line_of(loc) + max(getattr(err, "lineno", 1) or 1, 1) - 1
+                dotted = ".".join(str(p) for p in loc)
+                raise InputError([Problem(f"{module.folder}/module.yaml", line, dotted, _describe(err))]) from None
+        if isinstance(value, dict):
+            return Ns({k: fill(v, (*loc, k)) for k, v in value.items()})
+        if isinstance(value, list):
+            return [fill(v, (*loc, i)) for i, v in enumerate(value)]
+        return value
+
+    values = module.spec.model_dump()
+    texts = {k: fill(v, (k,)) for k, v in values.items()}
+    texts["number"] = module.number
+    texts["lesson_template"] = module.lesson_template
+    texts["plain_title"] = Markup(texts["title"]).striptags()
+    return Ns(texts)
+
+
+def render_edition(
+    root: Path, env: jinja2.Environment, industry: Industry, modules: list[Module], edition: Edition
+) -> RenderedEdition:
+    """Render every page of ``edition`` for ``industry``; raise InputError on template problems."""
+    pages: list[Page] = []
+    outline: list[Ns] = []
+    reads_by_page: dict[str, set[str]] = {}
+    for module in modules:
+        reads: set[str] = set()
+        context = industry_context(industry, reads)
+        texts = render_module_texts(env, module, context)
+        situations = [s for s in context["profile"].difficult_situations if module.id in s.modules]
+        context |= {"module": texts, "situations": situations[: module.spec.roleplay.situations]}
+        markdown = _render(env, root, "pages/module.md", context)
+        path = f"modules/{Path(module.folder).name}.md"
+        pages.append(Page(path, f"{module.number}. {texts.plain_title}", markdown, module.id))
+        outline.append(Ns({"number": module.number, "title": texts.title, "summary": texts.summary,
+                           "minutes": module.spec.minutes, "path": path}))
+        reads_by_page[module.id] = reads
+    for name, title in (("index.md", industry.profile.name), ("glossary.md", "Glossary")):
+        reads = set()
+        context = industry_context(industry, reads) | {"modules": outline, "downloads": downloads(industry)}
+        page = Page(name, title, _render(env, root, f"pages/{name}", context))
+        pages.insert(0 if name == "index.md" else len(pages), page)
+        reads_by_page[name] = reads
+    return RenderedEdition(industry, edition, pages, reads_by_page)
+
+
+def downloads(industry: Industry) -> list[Ns]:
+    """The printable editions of an industry, as the site and portal link them."""
+    return [
+        Ns({"title": e.title, "audience": e.audience, "file": e.filename(industry.profile.id),
+            "href": f"downloads/{e.filename(industry.profile.id)}"})
+        for e in PDF_EDITIONS
+    ]
+
+
+def _render(env: jinja2.Environment, root: Path, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as err:
+        file = _relative(root, err.filename) if err.filename else f"templates/{name}"
+        raise InputError([Problem(file, err.lineno, "", f"template syntax error: {err.message}")]) from None
+    except jinja2.TemplateError as err:
+        file, line = _template_frame(root, err, name)
+        raise InputError([Problem(file, line, "", _describe(err))]) from None
+
+
+def _template_frame(root: Path, err: BaseException, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line in a render error's traceback."""
+    found: tuple[str, int | None] = (f"templates/{fallback}", None)
+    for frame in traceback.extract_tb(err.__traceback__):
+        path = Path(frame.filename)
+        if path.is_absolute() and path.suffix in {".md", ".html", ".css"} and path.is_relative_to(root):
+            found = (_relative(root, frame.filename), frame.lineno)
+    return found
+
+
+def _relative(root: Path, filename: str) -> str:
+    path = Path(filename)
+    return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else filename
+
+
+def _describe(err: jinja2.TemplateError) -> str:
+    message = err.message or str(err)
+    if isinstance(err, jinja2.UndefinedError):
+        return f"undefined: {message}; check the variable name (see content/README.md)"
+    return message

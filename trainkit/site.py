@@ -1,0 +1,100 @@
+"""Build one industry's learner site with MkDocs, from the top-level mkdocs.yml as base.
+
+The rendered Markdown pages, the site stylesheet and the already-built PDFs are written into a
+docs folder inside the build's temporary directory, so MkDocs' strict link check sees every
+download the pages link to.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from .errors import BuildError
+from .render import RenderedEdition
+
+
+def load_base_config(root: Path) -> dict[str, Any]:
+    """The top-level mkdocs.yml as a plain mapping."""
+    with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
+        config: dict[str, Any] = yaml.safe_load(handle)
+    return config
+
+
+def site_config(root: Path, rendered: RenderedEdition, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+    """The base config specialised for one industry."""
+    config = load_base_config(root)
+    profile = rendered.industry.profile
+    config["site_name"] = f"{profile.name} service training"
+    config["site_description"] = profile.summary
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
+    config["nav"] = [{Markup(page.title).unescape(): page.path} for page in rendered.pages]
+    config["extra"] = {"accent_colour": profile.branding.accent_colour, "industry_id": profile.id}
+    return config
+
+
+def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list[Path]) -> None:
+    """Lay out the Markdown pages, stylesheet and downloads MkDocs will build from."""
+    for page in rendered.pages:
+        target = docs_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    assets = docs_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(root / "templates" / "site" / "trainkit.css", assets / "trainkit.css")
+    downloads = docs_dir / "downloads"
+    downloads.mkdir(exist_ok=True)
+    for pdf in pdfs:
+        shutil.copyfile(pdf, downloads / pdf.name)
+
+
+def build_site(root: Path, rendered: RenderedEdition, work_dir: Path, site_dir: Path, pdfs: list[Path]) -> Path:
+    """Build the industry's site into ``site_dir`` with MkDocs in strict mode; return the config path."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    docs_dir = work_dir / "docs"
+    write_docs(root, rendered, docs_dir, pdfs)
+    config_path = work_dir / "mkdocs.yml"
+    config_path.write_text(yaml.safe_dump(site_config(root, rendered, docs_dir, site_dir), sort_keys=False), encoding="utf-8")
+    with _captured_mkdocs_log() as messages:
+        try:
+            config = load_config(str(config_path))
+            build(config)
+        except (MkDocsException, SystemExit) as err:
+            detail = "\n  ".join(messages) or str(err)
+            raise BuildError(f"MkDocs could not build the {rendered.industry.profile.id} site:\n  {detail}") from None
+    return config_path
+
+
+@contextmanager
+def _captured_mkdocs_log() -> Iterator[list[str]]:
+    """Keep MkDocs' INFO chatter out of the terminal, but keep warnings to explain a failure."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect(level=logging.WARNING)
+    previous_level, previous_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+        logger.propagate = previous_propagate

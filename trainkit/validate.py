@@ -1,0 +1,272 @@
+"""Turn loaded YAML into typed models, collecting every problem of a run before reporting.
+
+Schema problems come from pydantic and are rewritten for people ("Expected X but received Y",
+"did you mean …"); cross-checks catch what a schema cannot (a role-play naming a channel the
+profile does not have, activities that do not add up to the module's minutes).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+from .load import Document, LoadFailed, load_yaml
+from .model import TRAINABLE_CAUSES, Industry, Module, ModuleSpec, Profile
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MODULE_FOLDER = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+OBSERVER_CHECKLIST = "observer-checklist"
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "date_type": "a date written like 2026-11-25 (no quotes)",
+    "date_parsing": "a date written like 2026-11-25 (no quotes)",
+    "date_from_datetime_parsing": "a date written like 2026-11-25 (no quotes)",
+    "bool_type": "true or false",
+}
+_PATTERNS = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "a slug of lower-case letters, digits and single hyphens (e.g. retail-banking)",
+    r"^https://[^\s]+$": "an https:// link to the official source",
+    r"^#[0-9a-fA-F]{6}$": "a colour written #RRGGBB",
+}
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """``('terms', 'channels', 2, 'name')`` → ``terms.channels[2].name``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def describe(value: Any) -> str:
+    """A short, unambiguous rendering of a received value for an error message."""
+    if value is None:
+        return "nothing (null)"
+    kind = {str: "text", int: "number", float: "number", bool: "true/false", list: "list", dict: "mapping"}
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{shown} ({kind.get(type(value), type(value).__name__)})"
+
+
+def schema_problems(model: type[BaseModel], doc: Document) -> tuple[Any, list[Problem]]:
+    """Validate ``doc`` against ``model``; return the instance (or None) and the problems."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as err:
+        return None, [_problem_from_error(model, doc, e) for e in err.errors(include_url=False)]
+
+
+def _problem_from_error(model: type[BaseModel], doc: Document, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    received = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        message = "required field is missing; add it (see industries/schema.json)"
+    elif kind == "extra_forbidden":
+        allowed = sorted(_allowed_keys(model, loc[:-1]))
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(allowed)}"
+        message = f"unknown field; {hint}"
+    elif kind in _EXPECTED:
+        message = f"Expected {_EXPECTED[kind]} but received {describe(received)}"
+    elif kind == "literal_error":
+        message = f"Expected one of {ctx.get('expected')} but received {describe(received)}"
+    elif kind == "string_pattern_mismatch":
+        wanted = _PATTERNS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
+        message = f"Expected {wanted} but received {describe(received)}"
+    elif kind in {"too_short", "string_too_short"}:
+        size = ctx.get("min_length", 1)
+        unit = "character" if kind == "string_too_short" else "item"
+        message = f"Expected at least {size} {unit}{'s' if size != 1 else ''} but received {describe(received)}"
+    elif kind in {"too_long", "string_too_long"}:
+        message = f"Expected at most {ctx.get('max_length')} but received {describe(received)}"
+    else:
+        message = f"{error['msg']}; received {describe(received)}"
+    line = doc.line_of(loc)
+    return Problem(doc.file, line, field_path(loc), message)
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> set[str]:
+    """The field names the schema allows at ``loc``, for "did you mean" hints."""
+    schema = _schema(model)
+    defs = schema.get("$defs", {})
+    node: dict[str, Any] = schema
+    for part in loc:
+        node = _deref(node, defs)
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part) or node.get("additionalProperties") or {}
+    return set(_deref(node, defs).get("properties", {}))
+
+
+def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = defs[node["$ref"].split("/")[-1]]
+    if "allOf" in node and len(node["allOf"]) == 1:
+        return _deref(node["allOf"][0], defs)
+    return node
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def load_industries(industries_dir: Path, root: Path, module_ids: dict[str, Module]) -> list[Industry]:
+    """Load and check every ``industries/*.yaml``; raise :class:`InputError` with all problems."""
+    problems: list[Problem] = []
+    industries: list[Industry] = []
+    for path in sorted(industries_dir.glob("*.yaml")) + sorted(industries_dir.glob("*.yml")):
+        shown = path.relative_to(root).as_posix()
+        if not SLUG.match(path.stem):
+            problems.append(Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'"))
+            continue
+        try:
+            doc = load_yaml(path, shown)
+        except LoadFailed as failed:
+            problems.append(Problem(shown, failed.line, "", failed.message))
+            continue
+        profile, found = schema_problems(Profile, doc)
+        problems += found
+        if profile is not None:
+            problems += profile_cross_checks(profile, doc, path.stem, module_ids)
+            industries.append(Industry(profile, shown))
+    if not industries and not problems:
+        problems.append(Problem(industries_dir.relative_to(root).as_posix(), None, "", "no profiles found; add one with `build.py new ID`"))
+    seen: dict[str, str] = {}
+    for industry in industries:
+        if industry.profile.id in seen:
+            problems.append(Problem(industry.file, 1, "id", f"duplicate industry id '{industry.profile.id}' (also in {seen[industry.profile.id]})"))
+        seen[industry.profile.id] = industry.file
+    if problems:
+        raise InputError(problems)
+    return industries
+
+
+def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: dict[str, Module]) -> list[Problem]:
+    """What the schema cannot say: references between fields and to modules."""
+    problems: list[Problem] = []
+
+    def report(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc), message))
+
+    def check_modules(loc: tuple[str | int, ...], ids: Iterable[str]) -> None:
+        for index, module_id in enumerate(ids):
+            if module_id not in modules:
+                close = difflib.get_close_matches(module_id, list(modules), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known modules: {', '.join(modules)}"
+                report((*loc, index), f"no module has id '{module_id}'; {hint}")
+
+    if profile.id != stem:
+        report(("id",), f"Expected '{stem}' (the file name) but received '{profile.id}'; make them match")
+    channels = {channel.name for channel in profile.channels}
+    situation_ids: set[str] = set()
+    for index, situation in enumerate(profile.difficult_situations):
+        if situation.channel not in channels:
+            report(("difficult_situations", index, "channel"),
+                   f"Expected one of the profile's channels ({', '.join(sorted(channels))}) but received '{situation.channel}'")
+        if situation.id in situation_ids:
+            report(("difficult_situations", index, "id"), f"duplicate situation id '{situation.id}'; ids must be unique")
+        situation_ids.add(situation.id)
+        check_modules(("difficult_situations", index, "modules"), situation.modules)
+    for index, regulation in enumerate(profile.regulations):
+        check_modules(("regulations", index, "modules"), regulation.modules)
+    for index, issue in enumerate(profile.known_issues):
+        check_modules(("known_issues", index, "modules"), issue.modules)
+        if issue.cause_type in TRAINABLE_CAUSES and not issue.modules:
+            report(("known_issues", index, "modules"),
+                   f"a {issue.cause_type} cause is trainable; list the modules that train it")
+    for module in modules.values():
+        tagged = [s for s in profile.difficult_situations if module.id in s.modules]
+        wanted = module.spec.roleplay.situations
+        if len(tagged) < wanted:
+            report(("difficult_situations",),
+                   f"module '{module.id}' needs {wanted} role-play situation(s) but {len(tagged)} list it; "
+                   f"add '{module.id}' to the modules of a situation")
+    return problems
+
+
+# --------------------------------------------------------------------------- modules
+
+
+def load_modules(modules_dir: Path, root: Path) -> dict[str, Module]:
+    """Load and check every ``content/modules/NN-<id>/``; raise :class:`InputError` with all problems."""
+    problems: list[Problem] = []
+    modules: dict[str, Module] = {}
+    for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
+        shown = folder.relative_to(root).as_posix()
+        match = MODULE_FOLDER.match(folder.name)
+        if not match:
+            problems.append(Problem(shown, None, "", "module folders are named NN-<id>, e.g. 02-questioning"))
+            continue
+        spec_path = folder / "module.yaml"
+        if not spec_path.is_file() or not (folder / "lesson.md").is_file():
+            problems.append(Problem(shown, None, "", "a module folder needs module.yaml and lesson.md"))
+            continue
+        try:
+            doc = load_yaml(spec_path, f"{shown}/module.yaml")
+        except LoadFailed as failed:
+            problems.append(Problem(f"{shown}/module.yaml", failed.line, "", failed.message))
+            continue
+        spec, found = schema_problems(ModuleSpec, doc)
+        problems += found
+        if spec is None:
+            continue
+        problems += module_cross_checks(spec, doc, match.group(2))
+        if spec.id in modules:
+            problems.append(Problem(doc.file, doc.line_of(("id",)), "id", f"duplicate module id '{spec.id}'"))
+        lesson = f"{modules_dir.relative_to(root / 'content').as_posix()}/{folder.name}/lesson.md"
+        modules[spec.id] = Module(int(match.group(1)), spec, shown, lesson, doc.lines)
+    if problems:
+        raise InputError(problems)
+    return modules
+
+
+def module_cross_checks(spec: ModuleSpec, doc: Document, folder_id: str) -> list[Problem]:
+    """Timings add up, every objective is practised and assessed, answers point at options."""
+    problems: list[Problem] = []
+
+    def report(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc), message))
+
+    if spec.id != folder_id:
+        report(("id",), f"Expected '{folder_id}' (from the folder name) but received '{spec.id}'")
+    total = sum(activity.minutes for activity in spec.activities)
+    if total != spec.minutes:
+        report(("minutes",), f"activities add up to {total} minutes but the module says {spec.minutes}; make them match")
+    activity_ids = {activity.id for activity in spec.activities}
+    question_ids = {question.id for question in spec.knowledge_check}
+    for index, objective in enumerate(spec.objectives):
+        for j, activity_id in enumerate(objective.practised_in):
+            if activity_id not in activity_ids:
+                report(("objectives", index, "practised_in", j),
+                       f"Expected one of the activity ids ({', '.join(sorted(activity_ids))}) but received '{activity_id}'")
+        for j, assessment in enumerate(objective.assessed_by):
+            if assessment not in question_ids | {OBSERVER_CHECKLIST}:
+                report(("objectives", index, "assessed_by", j),
+                       f"Expected a knowledge-check question id or '{OBSERVER_CHECKLIST}' but received '{assessment}'")
+    for index, question in enumerate(spec.knowledge_check):
+        if question.answer >= len(question.options):
+            report(("knowledge_check", index, "answer"),
+                   f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}")
+    return problems
