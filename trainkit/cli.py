@@ -21,7 +21,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="build.py",
         description="Build tailored customer-service training (a site and printable PDFs) for every industry profile.",
-        epilog="With no command, builds everything into dist/. Exit status: 0 ok, 1 build failed, 2 bad input.",
+        epilog="With no command, builds everything into dist/.\nExit status: 0 ok, 1 build failed, 2 bad input.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"trainkit {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")

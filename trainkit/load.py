@@ -94,7 +94,10 @@ def load_yaml(path: Path, display_name: str) -> Document:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
-        raise LoadFailed(line, f"YAML syntax error: {err.problem}; check indentation and quoting") from None
+        started = ""
+        if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
+            started = f" ({err.context} that starts at line {err.context_mark.line + 1})"
+        raise LoadFailed(line, f"YAML syntax error: {err.problem}{started}; check indentation and quoting") from None
     except yaml.YAMLError as err:
         raise LoadFailed(None, f"YAML error: {err}") from None
     except RecursionError:

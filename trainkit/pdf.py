@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,9 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
         if page.path == "index.md":
             continue
         converter.reset()
-        chapters.append({"id": Path(page.path).stem, "title": Markup(page.title).unescape(),
-                         "html": Markup(converter.convert(page.markdown))})
+        chapter_id = Path(page.path).stem
+        chapters.append({"id": chapter_id, "title": Markup(page.title).unescape(),
+                         "html": Markup(scope_anchors(converter.convert(page.markdown), chapter_id))})
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates" / "print"),
         undefined=jinja2.StrictUndefined,
@@ -56,6 +58,13 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
         chapters=chapters,
         built_on=build_date().isoformat(),
     )
+
+
+def scope_anchors(html: str, chapter_id: str) -> str:
+    """Prefix heading ids (and links to them) with the chapter id: every module has a
+    "Knowledge check" heading, and one PDF needs each anchor once."""
+    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{chapter_id}--{m.group(1)}"', html)
+    return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{chapter_id}--{m.group(1)}"', html)
 
 
 def build_date() -> datetime.date:
@@ -72,16 +81,18 @@ def project_only_fetcher(root: Path) -> Any:
 
     from weasyprint.urls import URLFetcher
 
-    allowed = root.resolve()
+    # The project folder, and the real folder of templates/ should it be a link (test projects).
+    allowed = (root.resolve(), (root / "templates").resolve())
 
     class ProjectOnlyFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
-            if parts.scheme == "file" and Path(unquote(parts.path)).resolve().is_relative_to(allowed):
+            path = Path(unquote(parts.path)).resolve()
+            if parts.scheme == "file" and any(path.is_relative_to(folder) for folder in allowed):
                 return super().fetch(url, headers)
             raise ValueError(f"refusing to fetch {url!r}: print may use project files only")
 
-    return ProjectOnlyFetcher(allowed_protocols=["file"])
+    return ProjectOnlyFetcher(allowed_protocols=["file"], fail_on_errors=True)
 
 
 def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> None:

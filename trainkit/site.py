@@ -7,6 +7,7 @@ download the pages link to.
 
 from __future__ import annotations
 
+import html
 import logging
 import shutil
 from collections.abc import Iterator
@@ -32,12 +33,13 @@ def site_config(root: Path, rendered: RenderedEdition, docs_dir: Path, site_dir:
     """The base config specialised for one industry."""
     config = load_base_config(root)
     profile = rendered.industry.profile
-    config["site_name"] = f"{profile.name} service training"
-    config["site_description"] = profile.summary
+    # MkDocs renders its theme without autoescape, so every profile value is escaped here.
+    config["site_name"] = html.escape(f"{profile.name} service training")
+    config["site_description"] = html.escape(profile.summary)
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
     config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
-    config["nav"] = [{Markup(page.title).unescape(): page.path} for page in rendered.pages]
+    config["nav"] = [{html.escape(Markup(page.title).unescape()): page.path} for page in rendered.pages]
     config["extra"] = {"accent_colour": profile.branding.accent_colour, "industry_id": profile.id}
     return config
 

@@ -1,0 +1,33 @@
+# The two commands of the README. Each sets up whatever a fresh machine lacks, then runs.
+#   make build   build every industry into dist/
+#   make test    run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: build test check lint system-build system-test
+
+build: system-build $(VENV)/.runtime
+	$(PY) build.py
+
+test: system-test $(VENV)/.dev
+	$(PY) -m pytest
+
+check: $(VENV)/.runtime
+	$(PY) build.py check
+
+system-build:
+	@scripts/install-system-deps.sh build
+
+system-test:
+	@scripts/install-system-deps.sh test
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime

@@ -1,0 +1,69 @@
+"""Bad profiles end with exit 2 and a `file:line: field: message` report, never a traceback,
+and leave the previous output exactly as it was."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, tree_digest
+
+from trainkit.cli import main
+
+BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
+MINIMAL = FIXTURES / "good" / "minimal.yaml"
+
+
+def expectation(path: Path) -> tuple[int, str]:
+    """The `# expect: line N: text` header of a fixture (an empty file cannot carry one)."""
+    raw = path.read_bytes()
+    if not raw:
+        return 1, "the file is empty"
+    match = re.match(rb"# expect: line (\d+): (.*)\n", raw)
+    assert match, f"{path.name} lacks its '# expect:' header"
+    return int(match.group(1)), match.group(2).decode()
+
+
+@pytest.mark.parametrize("fixture", BAD, ids=[p.stem for p in BAD])
+def test_bad_profile_is_reported_with_file_line_and_exit_2(fixture, make_project, capsys):
+    root = make_project({"minimal.yaml": MINIMAL, fixture.name: fixture})
+    dist = root / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("previous build")
+    before = tree_digest(dist)
+
+    status = main(["build", "--quiet"], root=root)
+
+    err = capsys.readouterr().err
+    line, text = expectation(fixture)
+    assert status == 2
+    assert f"industries/{fixture.name}:{line}:" in err
+    assert text in err
+    assert "Traceback" not in err
+    assert tree_digest(dist) == before
+
+
+def test_every_problem_of_a_run_is_reported_together(make_project, capsys):
+    wrong_type = (FIXTURES / "bad" / "wrong-type.yaml")
+    unknown_key = (FIXTURES / "bad" / "unknown-key.yaml")
+    root = make_project({wrong_type.name: wrong_type, unknown_key.name: unknown_key})
+
+    assert main(["check"], root=root) == 2
+
+    err = capsys.readouterr().err
+    assert "industries/wrong-type.yaml:" in err
+    assert "industries/unknown-key.yaml:" in err
+    assert "2 problem(s) found" in err
+
+
+def test_minimal_profile_is_valid(make_project, capsys):
+    root = make_project({"minimal.yaml": MINIMAL})
+    assert main(["check"], root=root) == 0, capsys.readouterr().err
+
+
+def test_an_oversized_file_is_refused_before_parsing(make_project, capsys):
+    padding = b"# " + b"x" * 1_100_000 + b"\n"
+    root = make_project({"too-large.yaml": padding + MINIMAL.read_bytes()})
+    assert main(["check"], root=root) == 2
+    assert "industries/too-large.yaml: file is" in capsys.readouterr().err

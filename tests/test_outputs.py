@@ -1,0 +1,103 @@
+"""One real build of every shipped industry: the portal, the sites and the PDFs it produces."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SHIPPED_IDS
+from pypdf import PdfReader
+from textutil import html_text, pdf_pages, site_article_text
+
+from trainkit.editions import PDF_EDITIONS
+
+PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
+
+
+def profile_of(sources, industry_id):
+    return next(i.profile for i in sources.industries if i.profile.id == industry_id)
+
+
+def test_build_writes_portal_and_for_each_industry_a_site_and_every_pdf(built):
+    out = built.out
+    assert (out / "index.html").is_file()
+    for industry_id in SHIPPED_IDS:
+        assert (out / industry_id / "index.html").is_file()
+        for edition in PDF_EDITIONS:
+            pdf = out / industry_id / "downloads" / edition.filename(industry_id)
+            assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_portal_links_every_industry_site_and_download_to_files_that_exist(built, sources):
+    html = (built.out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', html)
+    for industry in sources.industries:
+        assert industry.profile.name in html_text(html)
+        assert f"{industry.profile.id}/index.html" in links
+    for link in links:
+        assert (built.out / link).exists(), link
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_site_speaks_the_industry_language(built, sources, industry_id):
+    profile = profile_of(sources, industry_id)
+    pages = sorted((built.out / industry_id / "modules").glob("*.html"))
+    assert pages
+    plural = profile.terms.customer.plural
+    for page in pages:
+        text = site_article_text(page)
+        assert re.search(rf"\b{re.escape(plural)}\b", text, re.I), f"{page.name} never says {plural}"
+        if profile.terms.customer.singular.lower() != "customer":
+            # Generic wording slips through as a bare "customer(s)" outside a proper name.
+            stripped = re.sub(r"Customer Effort Score|Treating Customers Fairly|internal customers?", "", text)
+            assert not re.search(r"\bcustomers?\b", stripped, re.I), f"{page.name} says 'customer'"
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_site_search_index_is_built_offline_with_no_cdn_assets(built, industry_id):
+    site = built.out / industry_id
+    assert (site / "search" / "search_index.json").is_file()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
+        for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html):
+            pytest.fail(f"{page.name} loads {src} from the network")
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_site_home_links_each_printable_edition(built, industry_id):
+    home = (built.out / industry_id / "index.html").read_text(encoding="utf-8")
+    for edition in PDF_EDITIONS:
+        assert f'href="downloads/{edition.filename(industry_id)}"' in home
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+@pytest.mark.parametrize("edition", PDF_EDITIONS, ids=[e.id for e in PDF_EDITIONS])
+def test_pdf_text_carries_every_module_in_the_industry_language(built, sources, industry_id, edition):
+    profile = profile_of(sources, industry_id)
+    pdf = built.out / industry_id / "downloads" / edition.filename(industry_id)
+    text = " ".join(" ".join(pdf_pages(pdf)).split())
+    assert edition.title in text
+    assert profile.name in text
+    assert profile.terms.customer.plural in text
+    for module in sources.modules:
+        assert f"{module.number}. " in text and module.spec.title.split("{")[0].strip()[:20] in text
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_pdf_paper_size_follows_the_profile(built, sources, industry_id):
+    paper = profile_of(sources, industry_id).print.paper
+    for edition in PDF_EDITIONS:
+        reader = PdfReader(built.out / industry_id / "downloads" / edition.filename(industry_id))
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == PAPER_POINTS[paper]
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_facilitator_guide_has_answer_keys_and_hidden_facts_and_the_workbook_has_neither(built, industry_id):
+    downloads = built.out / industry_id / "downloads"
+    guide = " ".join(pdf_pages(downloads / f"{industry_id}-facilitator-guide.pdf"))
+    workbook = " ".join(pdf_pages(downloads / f"{industry_id}-workbook.pdf"))
+    for label in ("ANSWER KEY", "GIVE THESE TO THE", "DEBRIEF QUESTIONS", "IF SHORT ON TIME"):
+        assert label in guide.upper()
+        assert label not in workbook.upper()
