@@ -10,7 +10,7 @@ from functools import cache
 
 import pytest
 from conftest import SHIPPED_IDS
-from textutil import class_blocks, normalise, pdf_pages, site_article_text
+from textutil import class_blocks, normalise, pdf_pages, site_article_text, text_outside_class
 
 from trainkit.editions import FACILITATOR, LEARNER_EDITIONS, WORKBOOK, Edition
 from trainkit.pdf import markdown_converter
@@ -26,17 +26,22 @@ def rendered_all():
 
 
 def facilitator_markers(industry_id: str) -> list[str]:
-    """A normalised snippet from each paragraph of each facilitator-only block."""
+    """Normalised snippets of facilitator-only blocks that appear nowhere else in the guide.
+
+    A facilitator block may repeat profile text the learner also sees (an expected answer that
+    quotes a known issue); only text unique to facilitator blocks can prove a leak.
+    """
     converter = markdown_converter(PROJECT_ROOT)
     markers: list[str] = []
     for page in rendered_all()[industry_id][FACILITATOR.id].pages:
         converter.reset()
-        for block in class_blocks(converter.convert(page.markdown), "facilitator-only"):
+        html = converter.convert(page.markdown)
+        shared = normalise(text_outside_class(html, "facilitator-only"))
+        for block in class_blocks(html, "facilitator-only"):
             text = normalise(block)
-            # Skip the block's label ("Say", "Answer key") and take a distinctive stretch.
-            for start in range(0, max(len(text) - MIN_MARKER, 0) + 1, 200):
+            for start in range(0, max(len(text) - MIN_MARKER, 0) + 1, 120):
                 snippet = text[start : start + MIN_MARKER]
-                if len(snippet) == MIN_MARKER:
+                if len(snippet) == MIN_MARKER and snippet not in shared:
                     markers.append(snippet)
     return markers
 

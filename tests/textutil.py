@@ -21,6 +21,7 @@ class _Text(HTMLParser):
         self.stack: list[tuple[str, bool, bool]] = []  # tag, inside wanted class, skipped
         self.chunks: list[str] = []
         self.blocks: list[list[str]] = []
+        self.outside: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.VOID:
@@ -43,6 +44,8 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         inside = self.stack[-1][1] if self.stack else self.only_class is None
         skipped = self.stack[-1][2] if self.stack else False
+        if not inside and not skipped:
+            self.outside.append(data)
         if inside and not skipped:
             self.chunks.append(data)
             if self.blocks and self.only_class:
@@ -54,6 +57,13 @@ def html_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     return " ".join(" ".join(parser.chunks).split())
+
+
+def text_outside_class(html: str, css_class: str) -> str:
+    """Visible text of everything not inside an element with ``css_class``."""
+    parser = _Text(css_class)
+    parser.feed(html)
+    return " ".join(" ".join(parser.outside).split())
 
 
 def class_blocks(html: str, css_class: str) -> list[str]:
