@@ -32,11 +32,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 def make_project(tmp_path: Path) -> Callable[..., Path]:
     """A throwaway project: the real content and templates, and only the profiles given."""
 
-    def make(profiles: dict[str, bytes | Path]) -> Path:
+    def make(profiles: dict[str, bytes | Path], copy: tuple[str, ...] = ()) -> Path:
+        """``copy`` names folders to copy rather than link, for tests that edit them."""
         root = tmp_path / "project"
         root.mkdir()
         for shared in ("content", "templates", "mkdocs.yml"):
-            (root / shared).symlink_to(PROJECT_ROOT / shared)
+            if shared in copy:
+                shutil.copytree(PROJECT_ROOT / shared, root / shared)
+            else:
+                (root / shared).symlink_to(PROJECT_ROOT / shared)
         (root / "industries").mkdir()
         for name, data in profiles.items():
             target = root / "industries" / name

@@ -45,8 +45,8 @@ def test_bad_profile_is_reported_with_file_line_and_exit_2(fixture, make_project
 
 
 def test_every_problem_of_a_run_is_reported_together(make_project, capsys):
-    wrong_type = (FIXTURES / "bad" / "wrong-type.yaml")
-    unknown_key = (FIXTURES / "bad" / "unknown-key.yaml")
+    wrong_type = FIXTURES / "bad" / "wrong-type.yaml"
+    unknown_key = FIXTURES / "bad" / "unknown-key.yaml"
     root = make_project({wrong_type.name: wrong_type, unknown_key.name: unknown_key})
 
     assert main(["check"], root=root) == 2

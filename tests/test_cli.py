@@ -108,15 +108,20 @@ def test_serve_rebuilds_when_the_profile_is_saved(make_project):
     (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
     port = free_port()
     log = (root / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "build.py", "serve", "--industry", "minimal", "--port", str(port)],
-                              cwd=root, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--industry", "minimal", "--port", str(port)],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         home = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/index.html"), seconds=120)
         assert "Library lending desk" in home
         profile = root / "industries" / "minimal.yaml"
         profile.write_text(profile.read_text().replace("name: Library lending desk", "name: Branch library desk"))
-        assert wait_for(lambda: "Branch library desk" in fetch(f"http://127.0.0.1:{port}/index.html") or None,
-                        seconds=120)
+        assert wait_for(
+            lambda: "Branch library desk" in fetch(f"http://127.0.0.1:{port}/index.html") or None, seconds=120
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 import yaml
-
 from conftest import FIXTURES
 from textutil import html_text, pdf_pages
 
@@ -28,7 +25,7 @@ def test_markup_and_template_syntax_in_a_profile_print_literally(make_project):
     for page in ["index.html", "modules/02-questioning.html"]:
         html = (out / "minimal" / page).read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html
-        assert "href=\"javascript" not in html and "<a href=\"javascript" not in html
+        assert 'href="javascript' not in html and '<a href="javascript' not in html
         assert "<strong>loud</strong>" not in html
         visible = html_text(html)
         assert "<script>alert(1)</script>" in visible

@@ -6,6 +6,7 @@ same industry, then searched for in every learner-facing output: each site page 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pytest
@@ -16,7 +17,7 @@ from trainkit.editions import FACILITATOR, LEARNER_EDITIONS, WORKBOOK, Edition
 from trainkit.pdf import markdown_converter
 from trainkit.pipeline import PROJECT_ROOT, load_sources, render_all
 
-MIN_MARKER = 40  # normalised characters: long enough to be unique to its block
+MIN_MARKER = 30  # normalised characters: long enough to be unique to its block
 
 
 @cache
@@ -38,11 +39,11 @@ def facilitator_markers(industry_id: str) -> list[str]:
         html = converter.convert(page.markdown)
         shared = normalise(text_outside_class(html, "facilitator-only"))
         for block in class_blocks(html, "facilitator-only"):
-            text = normalise(block)
-            for start in range(0, max(len(text) - MIN_MARKER, 0) + 1, 120):
-                snippet = text[start : start + MIN_MARKER]
-                if len(snippet) == MIN_MARKER and snippet not in shared:
-                    markers.append(snippet)
+            # Whole sentences, so a marker never straddles two separate pieces of text.
+            for sentence in re.split(r"(?<=[.!?:])\s+", block):
+                text = normalise(sentence)
+                if len(text) >= MIN_MARKER and text not in shared:
+                    markers.append(text)
     return markers
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildError, InputError
+from .errors import BuildError, ContentQualityError, InputError
 from .pipeline import PROJECT_ROOT, build, check, load_sources
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -54,8 +54,10 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
             log = (lambda _m: None) if quiet else (lambda m: print(f"  {m}", flush=True))
             result = build(root, getattr(args, "out", None), getattr(args, "industry", None), log)
             if not quiet:
-                print(f"Built {len(result.industries)} industr{'y' if len(result.industries) == 1 else 'ies'} "
-                      f"and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s")
+                print(
+                    f"Built {len(result.industries)} industr{'y' if len(result.industries) == 1 else 'ies'} "
+                    f"and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s"
+                )
         elif command == "check":
             sources = check(root)
             print(f"OK: {len(sources.industries)} profiles and {len(sources.modules)} modules are valid and render.")
@@ -85,6 +87,11 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(err.problems)} problem(s) found; nothing was written.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ContentQualityError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"Build failed: {len(err.problems)} content problem(s); nothing was written.", file=sys.stderr)
+        return EXIT_BUILD_FAILED
     except BuildError as err:
         print(f"Build failed: {err}", file=sys.stderr)
         return EXIT_BUILD_FAILED
@@ -92,8 +99,6 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
         print("Interrupted; the previous output is unchanged.", file=sys.stderr)
         return 130
     return EXIT_OK
-
-
 
 
 if __name__ == "__main__":

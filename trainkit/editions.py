@@ -32,8 +32,13 @@ class Edition:
 SITE = Edition("site", "Learner site", "learners", "site")
 WORKBOOK = Edition("workbook", "Participant workbook", "participants", "pdf", writing_space=True)
 FACILITATOR = Edition(
-    "facilitator-guide", "Facilitator guide", "facilitators", "pdf",
-    facilitator_notes=True, answer_keys=True, hidden_facts=True,
+    "facilitator-guide",
+    "Facilitator guide",
+    "facilitators",
+    "pdf",
+    facilitator_notes=True,
+    answer_keys=True,
+    hidden_facts=True,
 )
 
 EDITIONS: tuple[Edition, ...] = (SITE, WORKBOOK, FACILITATOR)

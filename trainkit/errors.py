@@ -34,3 +34,11 @@ class InputError(Exception):
 
 class BuildError(Exception):
     """The input was valid but producing an output failed: exit status 1."""
+
+
+class ContentQualityError(BuildError):
+    """Valid input whose rendered result breaks a content rule (e.g. terminology): exit status 1."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -71,12 +71,13 @@ def load_yaml(path: Path, display_name: str) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise LoadFailed(line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8") from None
+        bad_line = raw[: err.start].count(b"\n") + 1
+        raise LoadFailed(bad_line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8") from None
     if not text.strip():
         raise LoadFailed(1, "the file is empty; it must hold a YAML mapping of fields")
 
     loader = _CountingLoader(text)
+    line: int | None
     try:
         root = loader.get_single_node()
         if root is None:

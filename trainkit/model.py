@@ -29,9 +29,7 @@ CauseType = Literal["skill", "knowledge", "process", "tools", "metric_incentive"
 #: Causes a training session can change. Everything else is a recommendation to management.
 TRAINABLE_CAUSES: frozenset[str] = frozenset({"skill", "knowledge"})
 
-ChannelKind = Literal[
-    "phone", "chat", "email", "in_person", "social", "video", "messaging", "letter", "self_service"
-]
+ChannelKind = Literal["phone", "chat", "email", "in_person", "social", "video", "messaging", "letter", "self_service"]
 
 
 class Strict(BaseModel):
@@ -164,9 +162,7 @@ class Profile(Strict):
 
 # --------------------------------------------------------------------------- modules
 
-ActivityKind = Literal[
-    "opening", "lesson", "discussion", "exercise", "roleplay", "knowledge_check", "debrief", "break"
-]
+ActivityKind = Literal["opening", "lesson", "discussion", "exercise", "roleplay", "knowledge_check", "debrief", "break"]
 Failure = Literal["wrong_need", "generic", "self_directed", "one_dimensional", "internal_forgotten"]
 
 
@@ -174,9 +170,7 @@ class Objective(Strict):
     id: Slug
     text: Text = Field(description="observable behaviour with an action verb; may use Jinja")
     practised_in: list[Slug] = Field(min_length=1, description="activity ids where it is practised")
-    assessed_by: list[Slug] = Field(
-        min_length=1, description="knowledge-check question ids, or 'observer-checklist'"
-    )
+    assessed_by: list[Slug] = Field(min_length=1, description="knowledge-check question ids, or 'observer-checklist'")
 
 
 class Activity(Strict):
@@ -206,6 +200,7 @@ class ModuleSpec(Strict):
     title: ShortText
     summary: Text
     answers_failure: Failure
+    audience: Literal["frontline", "leads"] = Field(default="frontline", description="who the module is written for")
     minutes: int = Field(ge=5, le=480)
     objectives: list[Objective] = Field(min_length=2, max_length=4)
     activities: list[Activity] = Field(min_length=1)

@@ -27,7 +27,7 @@ def markdown_converter(root: Path) -> markdown.Markdown:
     configs: dict[str, Any] = {}
     for entry in load_base_config(root).get("markdown_extensions", []):
         if isinstance(entry, dict):
-            (name, options), = entry.items()
+            ((name, options),) = entry.items()
             names.append(name)
             configs[name] = options or {}
         else:
@@ -44,8 +44,13 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
             continue
         converter.reset()
         chapter_id = Path(page.path).stem
-        chapters.append({"id": chapter_id, "title": Markup(page.title).unescape(),
-                         "html": Markup(scope_anchors(converter.convert(page.markdown), chapter_id))})
+        chapters.append(
+            {
+                "id": chapter_id,
+                "title": Markup(page.title).unescape(),
+                "html": Markup(scope_anchors(converter.convert(page.markdown), chapter_id)),
+            }
+        )
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates" / "print"),
         undefined=jinja2.StrictUndefined,

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .editions import EDITIONS, PDF_EDITIONS, SITE
-from .errors import InputError, Problem
+from .errors import ContentQualityError, InputError, Problem
 from .model import Industry, Module
 from .pdf import build_date, write_pdf
 from .portal import portal_html
 from .render import RenderedEdition, make_environment, render_edition
 from .site import build_site
+from .terminology import terminology_problems
 from .write import output_lock, replace_file, staged_output
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +43,12 @@ class Sources:
         known = {i.profile.id: i for i in self.industries}
         unknown = [i for i in industry_ids if i not in known]
         if unknown:
-            raise InputError([Problem("industries", None, "", f"no profile with id '{u}'; known: {', '.join(known)}")
-                              for u in unknown])
+            raise InputError(
+                [
+                    Problem("industries", None, "", f"no profile with id '{u}'; known: {', '.join(known)}")
+                    for u in unknown
+                ]
+            )
         return [known[i] for i in industry_ids]
 
 
@@ -81,6 +86,12 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
             rendered.setdefault(industry.profile.id, {})[edition.id] = result
     if problems:
         raise InputError(problems)
+    quality: list[Problem] = []
+    for editions in rendered.values():
+        for result in editions.values():
+            quality += [p for p in terminology_problems(sources.root, result, sources.modules) if p not in quality]
+    if quality:
+        raise ContentQualityError(quality)
     return rendered
 
 
@@ -104,8 +115,11 @@ def build(
     selected = sources.select(industry_ids)
     rendered = render_all(sources, selected)
     result = BuildResult(out, [i.profile.id for i in selected])
-    with output_lock(out), staged_output(out, keep_existing=bool(industry_ids)) as stage, \
-            tempfile.TemporaryDirectory(prefix="trainkit-") as scratch:
+    with (
+        output_lock(out),
+        staged_output(out, keep_existing=bool(industry_ids)) as stage,
+        tempfile.TemporaryDirectory(prefix="trainkit-") as scratch,
+    ):
         for industry in selected:
             industry_id = industry.profile.id
             work = Path(scratch) / industry_id

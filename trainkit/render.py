@@ -49,6 +49,9 @@ class Ns:
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
 
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)  # only reached for missing names; StrictUndefined reports them
+
     def __getitem__(self, name: str) -> Any:
         try:
             return self.__dict__[name]
@@ -140,8 +143,17 @@ def render_edition(
         markdown = _render(env, root, "pages/module.md", context)
         path = f"modules/{Path(module.folder).name}.md"
         pages.append(Page(path, f"{module.number}. {texts.plain_title}", markdown, module.id))
-        outline.append(Ns({"number": module.number, "title": texts.title, "summary": texts.summary,
-                           "minutes": module.spec.minutes, "path": path}))
+        outline.append(
+            Ns(
+                {
+                    "number": module.number,
+                    "title": texts.title,
+                    "summary": texts.summary,
+                    "minutes": module.spec.minutes,
+                    "path": path,
+                }
+            )
+        )
         reads_by_page[module.id] = reads
     for name, title in (("index.md", industry.profile.name), ("glossary.md", "Glossary")):
         reads = set()
@@ -155,8 +167,14 @@ def render_edition(
 def downloads(industry: Industry) -> list[Ns]:
     """The printable editions of an industry, as the site and portal link them."""
     return [
-        Ns({"title": e.title, "audience": e.audience, "file": e.filename(industry.profile.id),
-            "href": f"downloads/{e.filename(industry.profile.id)}"})
+        Ns(
+            {
+                "title": e.title,
+                "audience": e.audience,
+                "file": e.filename(industry.profile.id),
+                "href": f"downloads/{e.filename(industry.profile.id)}",
+            }
+        )
         for e in PDF_EDITIONS
     ]
 

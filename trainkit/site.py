@@ -68,7 +68,9 @@ def build_site(root: Path, rendered: RenderedEdition, work_dir: Path, site_dir: 
     docs_dir = work_dir / "docs"
     write_docs(root, rendered, docs_dir, pdfs)
     config_path = work_dir / "mkdocs.yml"
-    config_path.write_text(yaml.safe_dump(site_config(root, rendered, docs_dir, site_dir), sort_keys=False), encoding="utf-8")
+    config_path.write_text(
+        yaml.safe_dump(site_config(root, rendered, docs_dir, site_dir), sort_keys=False), encoding="utf-8"
+    )
     with _captured_mkdocs_log() as messages:
         try:
             config = load_config(str(config_path))

@@ -139,7 +139,9 @@ def load_industries(industries_dir: Path, root: Path, module_ids: dict[str, Modu
     for path in sorted(industries_dir.glob("*.yaml")) + sorted(industries_dir.glob("*.yml")):
         shown = path.relative_to(root).as_posix()
         if not SLUG.match(path.stem):
-            problems.append(Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'"))
+            problems.append(
+                Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'")
+            )
             continue
         try:
             doc = load_yaml(path, shown)
@@ -152,11 +154,25 @@ def load_industries(industries_dir: Path, root: Path, module_ids: dict[str, Modu
             problems += profile_cross_checks(profile, doc, path.stem, module_ids)
             industries.append(Industry(profile, shown))
     if not industries and not problems:
-        problems.append(Problem(industries_dir.relative_to(root).as_posix(), None, "", "no profiles found; add one with `build.py new ID`"))
+        problems.append(
+            Problem(
+                industries_dir.relative_to(root).as_posix(),
+                None,
+                "",
+                "no profiles found; add one with `build.py new ID`",
+            )
+        )
     seen: dict[str, str] = {}
     for industry in industries:
         if industry.profile.id in seen:
-            problems.append(Problem(industry.file, 1, "id", f"duplicate industry id '{industry.profile.id}' (also in {seen[industry.profile.id]})"))
+            problems.append(
+                Problem(
+                    industry.file,
+                    1,
+                    "id",
+                    f"duplicate industry id '{industry.profile.id}' (also in {seen[industry.profile.id]})",
+                )
+            )
         seen[industry.profile.id] = industry.file
     if problems:
         raise InputError(problems)
@@ -183,10 +199,15 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
     situation_ids: set[str] = set()
     for index, situation in enumerate(profile.difficult_situations):
         if situation.channel not in channels:
-            report(("difficult_situations", index, "channel"),
-                   f"Expected one of the profile's channels ({', '.join(sorted(channels))}) but received '{situation.channel}'")
+            report(
+                ("difficult_situations", index, "channel"),
+                f"Expected one of the profile's channels ({', '.join(sorted(channels))}) "
+                f"but received '{situation.channel}'",
+            )
         if situation.id in situation_ids:
-            report(("difficult_situations", index, "id"), f"duplicate situation id '{situation.id}'; ids must be unique")
+            report(
+                ("difficult_situations", index, "id"), f"duplicate situation id '{situation.id}'; ids must be unique"
+            )
         situation_ids.add(situation.id)
         check_modules(("difficult_situations", index, "modules"), situation.modules)
     for index, regulation in enumerate(profile.regulations):
@@ -194,15 +215,19 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
     for index, issue in enumerate(profile.known_issues):
         check_modules(("known_issues", index, "modules"), issue.modules)
         if issue.cause_type in TRAINABLE_CAUSES and not issue.modules:
-            report(("known_issues", index, "modules"),
-                   f"a {issue.cause_type} cause is trainable; list the modules that train it")
+            report(
+                ("known_issues", index, "modules"),
+                f"a {issue.cause_type} cause is trainable; list the modules that train it",
+            )
     for module in modules.values():
         tagged = [s for s in profile.difficult_situations if module.id in s.modules]
         wanted = module.spec.roleplay.situations
         if len(tagged) < wanted:
-            report(("difficult_situations",),
-                   f"module '{module.id}' needs {wanted} role-play situation(s) but {len(tagged)} list it; "
-                   f"add '{module.id}' to the modules of a situation")
+            report(
+                ("difficult_situations",),
+                f"module '{module.id}' needs {wanted} role-play situation(s) but {len(tagged)} list it; "
+                f"add '{module.id}' to the modules of a situation",
+            )
     return problems
 
 
@@ -253,20 +278,29 @@ def module_cross_checks(spec: ModuleSpec, doc: Document, folder_id: str) -> list
         report(("id",), f"Expected '{folder_id}' (from the folder name) but received '{spec.id}'")
     total = sum(activity.minutes for activity in spec.activities)
     if total != spec.minutes:
-        report(("minutes",), f"activities add up to {total} minutes but the module says {spec.minutes}; make them match")
+        report(
+            ("minutes",), f"activities add up to {total} minutes but the module says {spec.minutes}; make them match"
+        )
     activity_ids = {activity.id for activity in spec.activities}
     question_ids = {question.id for question in spec.knowledge_check}
     for index, objective in enumerate(spec.objectives):
         for j, activity_id in enumerate(objective.practised_in):
             if activity_id not in activity_ids:
-                report(("objectives", index, "practised_in", j),
-                       f"Expected one of the activity ids ({', '.join(sorted(activity_ids))}) but received '{activity_id}'")
+                report(
+                    ("objectives", index, "practised_in", j),
+                    f"Expected one of the activity ids ({', '.join(sorted(activity_ids))}) "
+                    f"but received '{activity_id}'",
+                )
         for j, assessment in enumerate(objective.assessed_by):
             if assessment not in question_ids | {OBSERVER_CHECKLIST}:
-                report(("objectives", index, "assessed_by", j),
-                       f"Expected a knowledge-check question id or '{OBSERVER_CHECKLIST}' but received '{assessment}'")
+                report(
+                    ("objectives", index, "assessed_by", j),
+                    f"Expected a knowledge-check question id or '{OBSERVER_CHECKLIST}' but received '{assessment}'",
+                )
     for index, question in enumerate(spec.knowledge_check):
         if question.answer >= len(question.options):
-            report(("knowledge_check", index, "answer"),
-                   f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}")
+            report(
+                ("knowledge_check", index, "answer"),
+                f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}",
+            )
     return problems

@@ -1,0 +1,112 @@
+"""The learner site in a real browser: Debian's Chromium driven by Playwright, served on localhost."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is missing: run `make test`, which installs the Debian package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.remote_requests = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on(
+        "request", lambda r: urlsplit(r.url).hostname not in {"127.0.0.1", None} and page.remote_requests.append(r.url)
+    )
+    yield page
+    context.close()
+
+
+def test_portal_leads_to_an_industry_site_and_its_modules(page, server, sources, tmp_path_factory):
+    page.goto(f"{server}/index.html")
+    industry = sources.industries[0].profile
+    page.click(f"text={industry.name}")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/{industry.id}/index.html")
+    first_module = sources.modules[0]
+    page.click(f"nav.md-nav >> text={first_module.number}. ")
+    page.wait_for_load_state()
+    assert page.locator("article h1").first.inner_text().startswith(f"{first_module.number}. ")
+    shots = Path(os.environ.get("TRAINKIT_SCREENSHOTS", tmp_path_factory.mktemp("shots")))
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "module-desktop.png"))
+    assert page.console_errors == []
+    assert page.remote_requests == []
+
+
+def test_search_finds_the_industry_term_offline(page, server, sources):
+    clinic = next(
+        (i.profile for i in sources.industries if i.profile.terms.customer.singular != "customer"),
+        sources.industries[0].profile,
+    )
+    page.goto(f"{server}/{clinic.id}/index.html")
+    page.click("label.md-search__icon, .md-search__input", timeout=10_000)
+    page.fill("input.md-search__input", clinic.terms.customer.plural)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() > 0
+    assert clinic.terms.customer.plural.lower() in page.locator(".md-search-result").inner_text().lower()
+    assert page.console_errors == []
+    assert page.remote_requests == []
+
+
+def test_download_links_on_the_site_home_reach_real_pdfs(page, server, sources):
+    industry = sources.industries[0].profile
+    page.goto(f"{server}/{industry.id}/index.html")
+    hrefs = page.eval_on_selector_all("article a[href$='.pdf']", "links => links.map(a => a.href)")
+    assert len(hrefs) >= 2
+    for href in hrefs:
+        response = page.request.get(href)
+        assert response.ok and response.body().startswith(b"%PDF-")

@@ -1,0 +1,90 @@
+"""The terminology check: an industry that renames the customer never reads "customer".
+
+Run on every rendered page. Quoted text, link targets and HTML attributes are exempt, so a
+regulation's official title can be quoted. Each finding is traced back to where the word was
+written: the module or template file if it is there literally, otherwise the profile.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .errors import Problem
+from .model import Industry, Module
+from .render import RenderedEdition
+
+GENERIC = re.compile(r"\bcustomers?\b", re.IGNORECASE)
+_EXEMPT = [
+    re.compile(r'"[^"\n]*"'),  # "quoted"
+    re.compile(r"\u201c[^\u201d\n]*\u201d"),  # “curly quoted”
+    re.compile(r"\]\([^)\n]*\)"),  # ](link target)
+    re.compile(r"<[^>\n]*>"),  # HTML tags and their attributes
+    re.compile(r"`[^`\n]*`"),  # `code`
+]
+
+
+def unquoted(line: str) -> str:
+    """The line with its exempt parts blanked out."""
+    plain = Markup(line).unescape()
+    for pattern in _EXEMPT:
+        plain = pattern.sub(" ", plain)
+    return plain
+
+
+def terminology_problems(root: Path, rendered: RenderedEdition, modules: list[Module]) -> list[Problem]:
+    """Problems for each rendered line that says "customer" where the profile uses another word."""
+    profile = rendered.industry.profile
+    if GENERIC.fullmatch(profile.terms.customer.singular):
+        return []
+    by_id = {module.id: module for module in modules}
+    problems: list[Problem] = []
+    for page in rendered.pages:
+        for line in page.markdown.splitlines():
+            match = GENERIC.search(unquoted(line))
+            if not match:
+                continue
+            module = by_id.get(page.module_id or "")
+            sources = [f"{module.folder}/lesson.md", f"{module.folder}/module.yaml"] if module else []
+            sources += ["templates/pages/module.md", "templates/macros/training.md", f"templates/pages/{page.path}"]
+            file, number = _origin(root, sources, rendered.industry)
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    "",
+                    f"says '{match.group(0)}' where {profile.id} says '{profile.terms.customer.singular}' "
+                    f"(in {page.path}, {rendered.edition.id}); write {{{{ customer }}}} or quote an official name",
+                )
+            )
+    return _unique(problems)
+
+
+_YAML_KEY = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?=\s|$)")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def _without_jinja(source: str) -> str:
+    """Template source with its Jinja tags blanked (keeping line breaks): `{{ customer }}` is fine."""
+    return _JINJA.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+
+
+def _origin(root: Path, candidates: list[str], industry: Industry) -> tuple[str, int | None]:
+    for name in [*candidates, industry.file]:
+        path = root / name
+        if not path.is_file():
+            continue
+        for number, text in enumerate(_without_jinja(path.read_text(encoding="utf-8")).splitlines(), 1):
+            value = _YAML_KEY.sub("", text)  # a key such as `customer:` or `internal_customers:` is not prose
+            if GENERIC.search(unquoted(value)) and not text.lstrip().startswith("#"):
+                return name, number
+    return industry.file, None
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: dict[tuple[str, int | None], Problem] = {}
+    for problem in problems:
+        seen.setdefault((problem.file, problem.line), problem)
+    return list(seen.values())
