@@ -35,7 +35,8 @@ def test_portal_links_every_industry_site_and_download_to_files_that_exist(built
         assert industry.profile.name in html_text(html)
         assert f"{industry.profile.id}/index.html" in links
     for link in links:
-        assert (built.out / link).exists(), link
+        if not link.startswith("data:"):
+            assert (built.out / link).exists(), link
 
 
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)

@@ -18,8 +18,24 @@ EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser; `--help` text is the CLI reference."""
+    # Build options work with or without the word `build` (`build.py --industry hotel`).
+    # SUPPRESS keeps a subcommand's unset option from overwriting one given before it.
+    build_options = argparse.ArgumentParser(add_help=False)
+    build_options.add_argument(
+        "--industry",
+        action="append",
+        metavar="ID",
+        default=argparse.SUPPRESS,
+        help="build only this industry (repeatable)",
+    )
+    build_options.add_argument(
+        "--out", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="output folder (default: dist/)"
+    )
+    build_options.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+
     top = argparse.ArgumentParser(
         prog="build.py",
+        parents=[build_options],
         description="Build tailored customer-service training (a site and printable PDFs) for every industry profile.",
         epilog="With no command, builds everything into dist/.\nExit status: 0 ok, 1 build failed, 2 bad input.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -27,10 +43,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"trainkit {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
 
-    build_cmd = commands.add_parser("build", help="build sites, PDFs and the portal (the default)")
-    build_cmd.add_argument("--industry", action="append", metavar="ID", help="build only this industry (repeatable)")
-    build_cmd.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist/)")
-    build_cmd.add_argument("--quiet", action="store_true", help="print only errors")
+    commands.add_parser("build", parents=[build_options], help="build sites, PDFs and the portal (the default)")
 
     commands.add_parser("check", help="validate profiles, modules and templates without writing anything")
     commands.add_parser("list", help="list the industry profiles and the modules")

@@ -133,7 +133,7 @@ def build(
             log(f"{industry_id}: {SITE.title}")
             shutil.rmtree(stage / industry_id, ignore_errors=True)
             build_site(root, rendered[industry_id][SITE.id], work, stage / industry_id, pdfs)
-            result.pdfs += [stage / industry_id / "downloads" / pdf.name for pdf in pdfs]
+            result.pdfs += [out / industry_id / "downloads" / pdf.name for pdf in pdfs]
         listed = [i for i in sources.industries if (stage / i.profile.id / "index.html").exists()]
         replace_file(stage / "index.html", portal_html(root, listed, build_date().isoformat()).encode())
         replace_file(stage / "portal.css", (root / "templates" / "site" / "portal.css").read_bytes())
