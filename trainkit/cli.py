@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, ContentQualityError, InputError
-from .pipeline import PROJECT_ROOT, build, check, load_sources
+from .coverage import industry_coverage
+from .pipeline import PROJECT_ROOT, build, check, load_sources, render_all
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -47,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("check", help="validate profiles, modules and templates without writing anything")
     commands.add_parser("list", help="list the industry profiles and the modules")
+    report_cmd = commands.add_parser("report", help="coverage: which profile fields each module used, and unused ones")
+    report_cmd.add_argument("--industry", action="append", metavar="ID", help="only this industry (repeatable)")
 
     serve_cmd = commands.add_parser("serve", help="build one industry and serve it with live reload")
     serve_cmd.add_argument("--industry", required=True, metavar="ID", help="industry to serve")
@@ -72,8 +75,19 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
                     f"and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s"
                 )
         elif command == "check":
-            sources = check(root)
+            sources, reports = check(root)
             print(f"OK: {len(sources.industries)} profiles and {len(sources.modules)} modules are valid and render.")
+            for report in reports:
+                used = sum(1 for pages in report.used_by.values() if pages)
+                unused = ", ".join(f.removeprefix("profile.") for f in report.unused) or "none"
+                print(f"  {report.industry_id:28} {used}/{len(report.used_by)} profile fields used; unused: {unused}")
+        elif command == "report":
+            from .coverage import format_report
+
+            sources = load_sources(root)
+            selected = sources.select(args.industry)
+            rendered = render_all(sources, selected)
+            print(format_report([industry_coverage(i, e) for i, e in rendered.items()]), end="")
         elif command == "list":
             sources = load_sources(root)
             print("Industries:")

@@ -23,25 +23,52 @@ class Edition:
     hidden_facts: bool = False
     writing_space: bool = False
     duplex: bool = True
+    #: Page templates in order; MODULE_PAGES expands to one page per module.
+    pages: tuple[str, ...] = ()
+    #: The print template under templates/print/ (PDF editions).
+    print_template: str = "book.html"
+    #: Longest acceptable PDF, checked by the tests (0: no limit).
+    max_pages: int = 0
 
     def filename(self, industry_id: str) -> str:
         """Download name of a PDF edition, e.g. ``hotel-workbook.pdf``."""
         return f"{industry_id}-{self.id}.pdf"
 
 
-SITE = Edition("site", "Learner site", "learners", "site")
-WORKBOOK = Edition("workbook", "Participant workbook", "participants", "pdf", writing_space=True)
+MODULE_PAGES = "modules"
+
+SITE = Edition(
+    "site", "Learner site", "learners", "site",
+    pages=("pages/index.md", "program/agenda.md", MODULE_PAGES, "program/job-aid.md", "program/manager-guide.md",
+           "pages/glossary.md"),
+)
+WORKBOOK = Edition(
+    "workbook", "Participant workbook", "participants", "pdf", writing_space=True,
+    pages=("program/agenda.md", MODULE_PAGES, "program/action-plan.md", "pages/glossary.md"),
+)
 FACILITATOR = Edition(
-    "facilitator-guide",
-    "Facilitator guide",
-    "facilitators",
-    "pdf",
-    facilitator_notes=True,
-    answer_keys=True,
-    hidden_facts=True,
+    "facilitator-guide", "Facilitator guide", "facilitators", "pdf",
+    facilitator_notes=True, answer_keys=True, hidden_facts=True,
+    pages=("program/agenda.md", MODULE_PAGES, "pages/glossary.md"),
+)
+PROGRAM_PLAN = Edition(
+    "program-plan", "Designer's program plan", "instructional designers and sponsors", "pdf",
+    facilitator_notes=True, pages=("program/program-plan.md",),
+)
+MANAGER_GUIDE = Edition(
+    "manager-guide", "Manager coaching and reinforcement guide", "team leads and managers", "pdf",
+    writing_space=True, pages=("program/manager-guide.md",),
+)
+JOB_AID = Edition(
+    "job-aid", "Job aid", "staff, at the workstation", "pdf", duplex=False, max_pages=2,
+    pages=("program/job-aid.md",), print_template="job-aid.html",
+)
+CERTIFICATE = Edition(
+    "certificate", "Certificate of completion", "participants who complete the program", "pdf", duplex=False,
+    max_pages=1, pages=("program/certificate.md",), print_template="certificate.html",
 )
 
-EDITIONS: tuple[Edition, ...] = (SITE, WORKBOOK, FACILITATOR)
+EDITIONS: tuple[Edition, ...] = (SITE, WORKBOOK, FACILITATOR, PROGRAM_PLAN, MANAGER_GUIDE, JOB_AID, CERTIFICATE)
 PDF_EDITIONS: tuple[Edition, ...] = tuple(e for e in EDITIONS if e.output == "pdf")
 #: Editions that must never contain facilitator-only material.
 LEARNER_EDITIONS: tuple[Edition, ...] = tuple(e for e in EDITIONS if not e.facilitator_notes)

@@ -136,6 +136,10 @@ class Branding(Strict):
     accent_colour: HexColour = "#1d5c8c"
 
 
+class ProgramSettings(Strict):
+    format: Slug = Field(default="three-days", description="delivery format from content/program/formats.yaml")
+
+
 class Profile(Strict):
     """One industry: everything the generic modules need to speak its language."""
 
@@ -158,6 +162,7 @@ class Profile(Strict):
     glossary: dict[ShortText, Text] = Field(default_factory=dict)
     print: PrintSettings = PrintSettings()
     branding: Branding = Branding()
+    program: ProgramSettings = ProgramSettings()
 
 
 # --------------------------------------------------------------------------- modules
@@ -211,6 +216,37 @@ class ModuleSpec(Strict):
     profile_fields: list[str] = Field(
         default_factory=list, description="profile fields the lesson relies on, e.g. 'language'"
     )
+
+
+# --------------------------------------------------------------------------- delivery formats
+
+
+class AgendaItem(Strict):
+    """One slot of a session: a module (its own minutes) or a fixed item such as a break."""
+
+    module: Slug | None = None
+    title: ShortText | None = None
+    minutes: int | None = Field(default=None, ge=1, le=240)
+    kind: Literal["module", "opening", "break", "meal", "closing", "practice"] = "module"
+
+
+class Session(Strict):
+    title: ShortText
+    start: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    minutes: int = Field(ge=15, le=600)
+    items: list[AgendaItem] = Field(min_length=1)
+
+
+class DeliveryFormat(Strict):
+    title: ShortText
+    description: Text
+    sessions: list[Session] = Field(min_length=1)
+
+
+class FormatsFile(Strict):
+    """``content/program/formats.yaml``: the ways the program can be scheduled."""
+
+    formats: dict[Slug, DeliveryFormat] = Field(min_length=1)
 
 
 # --------------------------------------------------------------------------- loaded sources

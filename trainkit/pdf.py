@@ -57,7 +57,7 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
         autoescape=True,
     )
     profile = rendered.industry.profile
-    return env.get_template("book.html").render(
+    return env.get_template(rendered.edition.print_template).render(
         profile=profile,
         edition=rendered.edition,
         chapters=chapters,

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .agenda import Agenda, build_agenda, load_formats
+from .coverage import Coverage, industry_coverage
 from .editions import EDITIONS, PDF_EDITIONS, SITE
 from .errors import ContentQualityError, InputError, Problem
-from .model import Industry, Module
+from .model import DeliveryFormat, Industry, Module
 from .pdf import build_date, write_pdf
 from .portal import portal_html
 from .render import RenderedEdition, make_environment, render_edition
@@ -35,6 +37,12 @@ class Sources:
     root: Path
     modules: list[Module]
     industries: list[Industry]
+    formats: dict[str, DeliveryFormat]
+
+    def agenda(self, industry: Industry) -> Agenda:
+        """The timed agenda in the delivery format the profile chose."""
+        chosen = industry.profile.program.format
+        return build_agenda(chosen, self.formats[chosen], {m.id: m for m in self.modules})
 
     def select(self, industry_ids: list[str] | None) -> list[Industry]:
         """The industries named (all when None); an unknown id is an input error."""
@@ -67,8 +75,9 @@ def load_sources(root: Path = PROJECT_ROOT) -> Sources:
     from .validate import load_industries, load_modules
 
     modules = load_modules(root / "content" / "modules", root)
-    industries = load_industries(root / "industries", root, modules)
-    return Sources(root, sorted(modules.values(), key=lambda m: m.number), industries)
+    formats = load_formats(root, modules)
+    industries = load_industries(root / "industries", root, modules, frozenset(formats))
+    return Sources(root, sorted(modules.values(), key=lambda m: m.number), industries, formats)
 
 
 def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[str, RenderedEdition]]:
@@ -79,7 +88,9 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
         env = make_environment(sources.root, edition)
         for industry in industries:
             try:
-                result = render_edition(sources.root, env, industry, sources.modules, edition)
+                result = render_edition(
+                    sources.root, env, industry, sources.modules, edition, sources.agenda(industry)
+                )
             except InputError as err:
                 problems += [p for p in err.problems if p not in problems]
                 continue
@@ -95,11 +106,11 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
     return rendered
 
 
-def check(root: Path = PROJECT_ROOT) -> Sources:
-    """Validate and render everything without writing; raise InputError on any problem."""
+def check(root: Path = PROJECT_ROOT) -> tuple[Sources, list[Coverage]]:
+    """Validate and render everything without writing; return the sources and their coverage."""
     sources = load_sources(root)
-    render_all(sources, sources.industries)
-    return sources
+    rendered = render_all(sources, sources.industries)
+    return sources, [industry_coverage(industry_id, editions) for industry_id, editions in rendered.items()]
 
 
 def build(

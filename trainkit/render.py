@@ -6,6 +6,7 @@ and line, and profile values reach the page as escaped data, never as markup or 
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,10 @@ import jinja2
 from markupsafe import Markup
 
 from .dataview import DataView
-from .editions import PDF_EDITIONS, Edition
+from .agenda import Agenda
+from .editions import MODULE_PAGES, PDF_EDITIONS, Edition
 from .errors import InputError, Problem
-from .escape import escape_text, finalize, source_link
+from .escape import ProfileText, escape_text, finalize, source_link
 from .model import Industry, Module
 
 MACRO_TEMPLATES = ("macros/training.md",)
@@ -128,40 +130,58 @@ def render_module_texts(env: jinja2.Environment, module: Module, context: dict[s
 
 
 def render_edition(
-    root: Path, env: jinja2.Environment, industry: Industry, modules: list[Module], edition: Edition
+    root: Path,
+    env: jinja2.Environment,
+    industry: Industry,
+    modules: list[Module],
+    edition: Edition,
+    agenda: Agenda,
+    learner_name: str = "",
 ) -> RenderedEdition:
     """Render every page of ``edition`` for ``industry``; raise InputError on template problems."""
-    pages: list[Page] = []
-    outline: list[Ns] = []
-    reads_by_page: dict[str, set[str]] = {}
+    texts_by_id: dict[str, Ns] = {}
+    situations_by_id: dict[str, list[Any]] = {}
+    module_reads: dict[str, set[str]] = {}
     for module in modules:
         reads: set[str] = set()
         context = industry_context(industry, reads)
-        texts = render_module_texts(env, module, context)
+        texts_by_id[module.id] = render_module_texts(env, module, context)
         situations = [s for s in context["profile"].difficult_situations if module.id in s.modules]
-        context |= {"module": texts, "situations": situations[: module.spec.roleplay.situations]}
-        markdown = _render(env, root, "pages/module.md", context)
-        path = f"modules/{Path(module.folder).name}.md"
-        pages.append(Page(path, f"{module.number}. {texts.plain_title}", markdown, module.id))
-        outline.append(
-            Ns(
-                {
-                    "number": module.number,
-                    "title": texts.title,
-                    "summary": texts.summary,
-                    "minutes": module.spec.minutes,
-                    "path": path,
+        situations_by_id[module.id] = situations[: module.spec.roleplay.situations]
+        module_reads[module.id] = reads
+    outline = [
+        Ns({**vars(texts_by_id[m.id]), "path": f"modules/{Path(m.folder).name}.md", "module": m}) for m in modules
+    ]
+
+    pages: list[Page] = []
+    reads_by_page: dict[str, set[str]] = {}
+    for entry in edition.pages:
+        if entry == MODULE_PAGES:
+            for module, item in zip(modules, outline, strict=True):
+                reads = module_reads[module.id]
+                context = industry_context(industry, reads) | {
+                    "module": texts_by_id[module.id], "situations": situations_by_id[module.id],
                 }
-            )
-        )
-        reads_by_page[module.id] = reads
-    for name, title in (("index.md", industry.profile.name), ("glossary.md", "Glossary")):
+                markdown = _render(env, root, "pages/module.md", context)
+                pages.append(Page(item.path, f"{module.number}. {item.plain_title}", markdown, module.id))
+                reads_by_page[module.id] = reads
+            continue
         reads = set()
-        context = industry_context(industry, reads) | {"modules": outline, "downloads": downloads(industry)}
-        page = Page(name, title, _render(env, root, f"pages/{name}", context))
-        pages.insert(0 if name == "index.md" else len(pages), page)
-        reads_by_page[name] = reads
+        context = industry_context(industry, reads) | {
+            "modules": outline, "downloads": downloads(industry), "agenda": agenda,
+            "titles": {m.id: item.title for m, item in zip(modules, outline, strict=True)},
+            "learner_name": ProfileText(learner_name),
+        }
+        markdown = _render(env, root, entry, context)
+        path = "index.md" if entry == "pages/index.md" else Path(entry).name
+        pages.append(Page(path, _first_heading(markdown) or Path(entry).stem, markdown))
+        reads_by_page[path] = reads
     return RenderedEdition(industry, edition, pages, reads_by_page)
+
+
+def _first_heading(markdown: str) -> str:
+    match = re.search(r"^# (.+)$", markdown, re.MULTILINE)
+    return Markup(match.group(1)).striptags() if match else ""
 
 
 def downloads(industry: Industry) -> list[Ns]:

@@ -132,7 +132,9 @@ def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- profiles
 
 
-def load_industries(industries_dir: Path, root: Path, module_ids: dict[str, Module]) -> list[Industry]:
+def load_industries(
+    industries_dir: Path, root: Path, module_ids: dict[str, Module], format_ids: frozenset[str] = frozenset()
+) -> list[Industry]:
     """Load and check every ``industries/*.yaml``; raise :class:`InputError` with all problems."""
     problems: list[Problem] = []
     industries: list[Industry] = []
@@ -152,6 +154,10 @@ def load_industries(industries_dir: Path, root: Path, module_ids: dict[str, Modu
         problems += found
         if profile is not None:
             problems += profile_cross_checks(profile, doc, path.stem, module_ids)
+            if format_ids and profile.program.format not in format_ids:
+                problems.append(Problem(shown, doc.line_of(("program", "format")), "program.format",
+                                        f"Expected one of {', '.join(sorted(format_ids))} (content/program/formats.yaml) "
+                                        f"but received '{profile.program.format}'"))
             industries.append(Industry(profile, shown))
     if not industries and not problems:
         problems.append(

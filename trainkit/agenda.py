@@ -1,0 +1,131 @@
+"""Delivery formats and the timed agenda built from module minutes.
+
+``content/program/formats.yaml`` lists each format's sessions. A session's items are modules
+(which bring their own minutes) and fixed items such as breaks. The check here makes a session
+that no longer adds up, because a module grew, an error naming the module files involved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .load import Document, LoadFailed, load_yaml
+from .model import DeliveryFormat, FormatsFile, Module
+from .validate import field_path, schema_problems
+
+FORMATS_FILE = "content/program/formats.yaml"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One timed line of the agenda."""
+
+    start: str
+    end: str
+    minutes: int
+    title: str
+    kind: str
+    module: Module | None
+
+
+@dataclass(frozen=True)
+class AgendaSession:
+    title: str
+    start: str
+    end: str
+    minutes: int
+    slots: tuple[Slot, ...]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A delivery format with clock times filled in."""
+
+    format_id: str
+    title: str
+    description: str
+    sessions: tuple[AgendaSession, ...]
+
+    @property
+    def training_minutes(self) -> int:
+        return sum(slot.minutes for s in self.sessions for slot in s.slots if slot.module is not None)
+
+
+def load_formats(root: Path, modules: dict[str, Module]) -> dict[str, DeliveryFormat]:
+    """Load and check the delivery formats; raise InputError listing every problem."""
+    try:
+        doc = load_yaml(root / FORMATS_FILE, FORMATS_FILE)
+    except LoadFailed as failed:
+        raise InputError([Problem(FORMATS_FILE, failed.line, "", failed.message)]) from None
+    parsed, problems = schema_problems(FormatsFile, doc)
+    if parsed is None:
+        raise InputError(problems)
+    problems += format_problems(parsed, doc, modules)
+    if problems:
+        raise InputError(problems)
+    return dict(parsed.formats)
+
+
+def format_problems(parsed: FormatsFile, doc: Document, modules: dict[str, Module]) -> list[Problem]:
+    """Each session adds up to its length; each module is scheduled exactly once per format."""
+    problems: list[Problem] = []
+    for format_id, delivery in parsed.formats.items():
+        scheduled: list[str] = []
+        for s_index, session in enumerate(delivery.sessions):
+            loc: tuple[str | int, ...] = ("formats", format_id, "sessions", s_index)
+            total = 0
+            session_modules: list[Module] = []
+            for i_index, item in enumerate(session.items):
+                item_loc = (*loc, "items", i_index)
+                if item.module is not None:
+                    module = modules.get(item.module)
+                    if module is None:
+                        problems.append(Problem(doc.file, doc.line_of(item_loc), field_path(item_loc),
+                                                f"no module has id '{item.module}'; known: {', '.join(modules)}"))
+                        continue
+                    total += module.spec.minutes
+                    session_modules.append(module)
+                    scheduled.append(item.module)
+                elif item.title is None or item.minutes is None:
+                    problems.append(Problem(doc.file, doc.line_of(item_loc), field_path(item_loc),
+                                            "an item is either {module: ID} or {title, minutes, kind}"))
+                else:
+                    total += item.minutes
+            if total != session.minutes:
+                involved = "; ".join(f"{m.folder}/module.yaml says {m.spec.minutes}" for m in session_modules)
+                problems.append(Problem(
+                    doc.file, doc.line_of((*loc, "minutes")), field_path(loc),
+                    f"items add up to {total} minutes but the session is {session.minutes} ({involved}); "
+                    "shorten a module, move it, or change the session length",
+                ))
+        missing = [m for m in modules if m not in scheduled]
+        twice = sorted({m for m in scheduled if scheduled.count(m) > 1})
+        loc = ("formats", format_id)
+        if missing:
+            problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc),
+                                    f"modules never scheduled: {', '.join(missing)}; add each to a session"))
+        if twice:
+            problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc),
+                                    f"modules scheduled more than once: {', '.join(twice)}"))
+    return problems
+
+
+def build_agenda(format_id: str, delivery: DeliveryFormat, modules: dict[str, Module]) -> Agenda:
+    """Fill in clock times for every slot of every session."""
+    sessions = []
+    for session in delivery.sessions:
+        clock = datetime.datetime.strptime(session.start, "%H:%M")
+        slots = []
+        for item in session.items:
+            module = modules[item.module] if item.module else None
+            minutes = module.spec.minutes if module else int(item.minutes or 0)
+            title = f"{module.number}. {module.spec.title}" if module else str(item.title)
+            end = clock + datetime.timedelta(minutes=minutes)
+            slots.append(Slot(clock.strftime("%H:%M"), end.strftime("%H:%M"), minutes, title, item.kind, module))
+            clock = end
+        sessions.append(AgendaSession(session.title, session.start, clock.strftime("%H:%M"), session.minutes,
+                                      tuple(slots)))
+    return Agenda(format_id, delivery.title, delivery.description, tuple(sessions))
