@@ -83,33 +83,58 @@ def format_problems(parsed: FormatsFile, doc: Document, modules: dict[str, Modul
                 if item.module is not None:
                     module = modules.get(item.module)
                     if module is None:
-                        problems.append(Problem(doc.file, doc.line_of(item_loc), field_path(item_loc),
-                                                f"no module has id '{item.module}'; known: {', '.join(modules)}"))
+                        problems.append(
+                            Problem(
+                                doc.file,
+                                doc.line_of(item_loc),
+                                field_path(item_loc),
+                                f"no module has id '{item.module}'; known: {', '.join(modules)}",
+                            )
+                        )
                         continue
                     total += module.spec.minutes
                     session_modules.append(module)
                     scheduled.append(item.module)
                 elif item.title is None or item.minutes is None:
-                    problems.append(Problem(doc.file, doc.line_of(item_loc), field_path(item_loc),
-                                            "an item is either {module: ID} or {title, minutes, kind}"))
+                    problems.append(
+                        Problem(
+                            doc.file,
+                            doc.line_of(item_loc),
+                            field_path(item_loc),
+                            "an item is either {module: ID} or {title, minutes, kind}",
+                        )
+                    )
                 else:
                     total += item.minutes
             if total != session.minutes:
                 involved = "; ".join(f"{m.folder}/module.yaml says {m.spec.minutes}" for m in session_modules)
-                problems.append(Problem(
-                    doc.file, doc.line_of((*loc, "minutes")), field_path(loc),
-                    f"items add up to {total} minutes but the session is {session.minutes} ({involved}); "
-                    "shorten a module, move it, or change the session length",
-                ))
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of((*loc, "minutes")),
+                        field_path(loc),
+                        f"items add up to {total} minutes but the session is {session.minutes} ({involved}); "
+                        "shorten a module, move it, or change the session length",
+                    )
+                )
         missing = [m for m in modules if m not in scheduled]
         twice = sorted({m for m in scheduled if scheduled.count(m) > 1})
         loc = ("formats", format_id)
         if missing:
-            problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc),
-                                    f"modules never scheduled: {', '.join(missing)}; add each to a session"))
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(loc),
+                    field_path(loc),
+                    f"modules never scheduled: {', '.join(missing)}; add each to a session",
+                )
+            )
         if twice:
-            problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc),
-                                    f"modules scheduled more than once: {', '.join(twice)}"))
+            problems.append(
+                Problem(
+                    doc.file, doc.line_of(loc), field_path(loc), f"modules scheduled more than once: {', '.join(twice)}"
+                )
+            )
     return problems
 
 
@@ -126,6 +151,7 @@ def build_agenda(format_id: str, delivery: DeliveryFormat, modules: dict[str, Mo
             end = clock + datetime.timedelta(minutes=minutes)
             slots.append(Slot(clock.strftime("%H:%M"), end.strftime("%H:%M"), minutes, title, item.kind, module))
             clock = end
-        sessions.append(AgendaSession(session.title, session.start, clock.strftime("%H:%M"), session.minutes,
-                                      tuple(slots)))
+        sessions.append(
+            AgendaSession(session.title, session.start, clock.strftime("%H:%M"), session.minutes, tuple(slots))
+        )
     return Agenda(format_id, delivery.title, delivery.description, tuple(sessions))

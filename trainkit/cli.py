@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildError, ContentQualityError, InputError
 from .coverage import industry_coverage
-from .pipeline import PROJECT_ROOT, build, check, load_sources, render_all
+from .errors import BuildError, ContentQualityError, InputError, Problem
+from .pipeline import PROJECT_ROOT, build, certificates, check, load_sources, render_all
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -33,6 +33,16 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", default=argparse.SUPPRESS, help="output folder (default: dist/)"
     )
     build_options.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    build_options.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        default=argparse.SUPPRESS,
+        help="worker processes (default: number of CPUs; 1 builds in this process)",
+    )
+    build_options.add_argument(
+        "--force", action="store_true", default=argparse.SUPPRESS, help="ignore the cache and rebuild every output"
+    )
 
     top = argparse.ArgumentParser(
         prog="build.py",
@@ -55,9 +65,39 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--industry", required=True, metavar="ID", help="industry to serve")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port on localhost (default: 8000)")
 
+    certificate_cmd = commands.add_parser("certificate", help="certificates of completion with learner names filled in")
+    certificate_cmd.add_argument("--industry", required=True, metavar="ID", help="industry of the program")
+    names = certificate_cmd.add_mutually_exclusive_group(required=True)
+    names.add_argument("--name", action="append", metavar="NAME", help="a learner's name (repeatable)")
+    names.add_argument("--names", type=Path, metavar="CSV", help="CSV file with a 'name' column (or names in column 1)")
+    certificate_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("certificates"),
+        metavar="DIR",
+        help="folder for the PDFs (default: certificates/)",
+    )
+
     schema_cmd = commands.add_parser("schema", help="print the profile JSON Schema")
     schema_cmd.add_argument("--write", action="store_true", help="write it to industries/schema.json instead")
     return top
+
+
+def read_names(path: Path) -> list[str]:
+    """Learner names from a CSV: the 'name' column if there is a header with one, else column 1."""
+    import csv
+
+    try:
+        rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError([Problem(str(path), None, "", f"cannot read the names file: {err}")]) from None
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    column = header.index("name") if "name" in header else 0
+    body = rows[1:] if "name" in header else rows
+    names = [row[column].strip() for row in body if len(row) > column and row[column].strip()]
+    if not names:
+        raise InputError([Problem(str(path), 1, "", "no names found; put one name per line or a 'name' column")])
+    return names
 
 
 def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
@@ -68,8 +108,16 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
         if command == "build":
             quiet = getattr(args, "quiet", False)
             log = (lambda _m: None) if quiet else (lambda m: print(f"  {m}", flush=True))
-            result = build(root, getattr(args, "out", None), getattr(args, "industry", None), log)
+            result = build(
+                root,
+                getattr(args, "out", None),
+                getattr(args, "industry", None),
+                log,
+                jobs_count=getattr(args, "jobs", None),
+                force=getattr(args, "force", False),
+            )
             if not quiet:
+                print(f"Rebuilt {len(result.rebuilt)} output(s), reused {len(result.reused)} unchanged.")
                 print(
                     f"Built {len(result.industries)} industr{'y' if len(result.industries) == 1 else 'ies'} "
                     f"and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s"
@@ -105,6 +153,10 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
                 print("Wrote industries/schema.json")
             else:
                 print(text, end="")
+        elif command == "certificate":
+            learners = args.name or read_names(args.names)
+            written = certificates(root, args.industry, learners, args.out)
+            print(f"Wrote {len(written)} certificate(s) into {args.out}")
         elif command == "serve":
             from .serve import serve
 

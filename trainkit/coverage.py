@@ -13,10 +13,17 @@ from .model import Profile
 from .render import RenderedEdition
 
 #: Fields the pipeline itself consumes outside the content templates (site config, print, portal).
-PIPELINE_FIELDS = frozenset({
-    "profile.schema_version", "profile.id", "profile.name", "profile.summary",
-    "profile.print.paper", "profile.branding.accent_colour", "profile.program.format",
-})
+PIPELINE_FIELDS = frozenset(
+    {
+        "profile.schema_version",
+        "profile.id",
+        "profile.name",
+        "profile.summary",
+        "profile.print.paper",
+        "profile.branding.accent_colour",
+        "profile.program.format",
+    }
+)
 
 
 @dataclass(frozen=True)

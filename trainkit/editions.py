@@ -38,34 +38,72 @@ class Edition:
 MODULE_PAGES = "modules"
 
 SITE = Edition(
-    "site", "Learner site", "learners", "site",
-    pages=("pages/index.md", "program/agenda.md", MODULE_PAGES, "program/job-aid.md", "program/manager-guide.md",
-           "pages/glossary.md"),
+    "site",
+    "Learner site",
+    "learners",
+    "site",
+    pages=(
+        "pages/index.md",
+        "program/agenda.md",
+        MODULE_PAGES,
+        "program/job-aid.md",
+        "program/manager-guide.md",
+        "pages/glossary.md",
+    ),
 )
 WORKBOOK = Edition(
-    "workbook", "Participant workbook", "participants", "pdf", writing_space=True,
+    "workbook",
+    "Participant workbook",
+    "participants",
+    "pdf",
+    writing_space=True,
     pages=("program/agenda.md", MODULE_PAGES, "program/action-plan.md", "pages/glossary.md"),
 )
 FACILITATOR = Edition(
-    "facilitator-guide", "Facilitator guide", "facilitators", "pdf",
-    facilitator_notes=True, answer_keys=True, hidden_facts=True,
+    "facilitator-guide",
+    "Facilitator guide",
+    "facilitators",
+    "pdf",
+    facilitator_notes=True,
+    answer_keys=True,
+    hidden_facts=True,
     pages=("program/agenda.md", MODULE_PAGES, "pages/glossary.md"),
 )
 PROGRAM_PLAN = Edition(
-    "program-plan", "Designer's program plan", "instructional designers and sponsors", "pdf",
-    facilitator_notes=True, pages=("program/program-plan.md",),
+    "program-plan",
+    "Designer's program plan",
+    "instructional designers and sponsors",
+    "pdf",
+    facilitator_notes=True,
+    pages=("program/program-plan.md",),
 )
 MANAGER_GUIDE = Edition(
-    "manager-guide", "Manager coaching and reinforcement guide", "team leads and managers", "pdf",
-    writing_space=True, pages=("program/manager-guide.md",),
+    "manager-guide",
+    "Manager coaching and reinforcement guide",
+    "team leads and managers",
+    "pdf",
+    writing_space=True,
+    pages=("program/manager-guide.md",),
 )
 JOB_AID = Edition(
-    "job-aid", "Job aid", "staff, at the workstation", "pdf", duplex=False, max_pages=2,
-    pages=("program/job-aid.md",), print_template="job-aid.html",
+    "job-aid",
+    "Job aid",
+    "staff, at the workstation",
+    "pdf",
+    duplex=False,
+    max_pages=2,
+    pages=("program/job-aid.md",),
+    print_template="job-aid.html",
 )
 CERTIFICATE = Edition(
-    "certificate", "Certificate of completion", "participants who complete the program", "pdf", duplex=False,
-    max_pages=1, pages=("program/certificate.md",), print_template="certificate.html",
+    "certificate",
+    "Certificate of completion",
+    "participants who complete the program",
+    "pdf",
+    duplex=False,
+    max_pages=1,
+    pages=("program/certificate.md",),
+    print_template="certificate.html",
 )
 
 EDITIONS: tuple[Edition, ...] = (SITE, WORKBOOK, FACILITATOR, PROGRAM_PLAN, MANAGER_GUIDE, JOB_AID, CERTIFICATE)

@@ -31,6 +31,10 @@ class InputError(Exception):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # Raised in worker processes: travel back to the parent with the problems intact.
+        return (type(self), (self.problems,))
+
 
 class BuildError(Exception):
     """The input was valid but producing an output failed: exit status 1."""
@@ -42,3 +46,6 @@ class ContentQualityError(BuildError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        return (type(self), (self.problems,))

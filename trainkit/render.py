@@ -15,8 +15,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .dataview import DataView
 from .agenda import Agenda
+from .dataview import DataView
 from .editions import MODULE_PAGES, PDF_EDITIONS, Edition
 from .errors import InputError, Problem
 from .escape import ProfileText, escape_text, finalize, source_link
@@ -160,7 +160,8 @@ def render_edition(
             for module, item in zip(modules, outline, strict=True):
                 reads = module_reads[module.id]
                 context = industry_context(industry, reads) | {
-                    "module": texts_by_id[module.id], "situations": situations_by_id[module.id],
+                    "module": texts_by_id[module.id],
+                    "situations": situations_by_id[module.id],
                 }
                 markdown = _render(env, root, "pages/module.md", context)
                 pages.append(Page(item.path, f"{module.number}. {item.plain_title}", markdown, module.id))
@@ -168,7 +169,9 @@ def render_edition(
             continue
         reads = set()
         context = industry_context(industry, reads) | {
-            "modules": outline, "downloads": downloads(industry), "agenda": agenda,
+            "modules": outline,
+            "downloads": downloads(industry),
+            "agenda": agenda,
             "titles": {m.id: item.title for m, item in zip(modules, outline, strict=True)},
             "learner_name": ProfileText(learner_name),
         }

@@ -155,9 +155,15 @@ def load_industries(
         if profile is not None:
             problems += profile_cross_checks(profile, doc, path.stem, module_ids)
             if format_ids and profile.program.format not in format_ids:
-                problems.append(Problem(shown, doc.line_of(("program", "format")), "program.format",
-                                        f"Expected one of {', '.join(sorted(format_ids))} (content/program/formats.yaml) "
-                                        f"but received '{profile.program.format}'"))
+                problems.append(
+                    Problem(
+                        shown,
+                        doc.line_of(("program", "format")),
+                        "program.format",
+                        f"Expected one of {', '.join(sorted(format_ids))} (content/program/formats.yaml) "
+                        f"but received '{profile.program.format}'",
+                    )
+                )
             industries.append(Industry(profile, shown))
     if not industries and not problems:
         problems.append(

@@ -1,0 +1,78 @@
+"""Content-hash cache: each output is keyed by a hash of exactly the files it is made from.
+
+A PDF edition depends on its profile, the delivery formats, every module.yaml (titles and
+objectives appear in every edition), the lessons only if the edition prints module pages, the
+content and page templates, the print templates, the pipeline's own code and the build date.
+A site also depends on its industry's PDFs. The manifest of keys lives inside the output folder,
+so it is swapped in and out together with the outputs it describes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .editions import MODULE_PAGES, Edition
+
+MANIFEST = ".trainkit-cache.json"
+
+
+@dataclass
+class FileHasher:
+    """Hashes project files once per build."""
+
+    root: Path
+    _seen: dict[str, str] = field(default_factory=dict)
+
+    def digest(self, relative: str) -> str:
+        if relative not in self._seen:
+            path = self.root / relative
+            self._seen[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        return self._seen[relative]
+
+    def files(self, folder: str, pattern: str = "**/*") -> list[str]:
+        base = self.root / folder
+        return sorted(p.relative_to(self.root).as_posix() for p in base.glob(pattern) if p.is_file())
+
+
+def _key(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def edition_key(hasher: FileHasher, industry_file: str, edition: Edition, build_date: str) -> str:
+    """Cache key of one PDF edition of one industry."""
+    files = [industry_file, "content/program/formats.yaml", "mkdocs.yml"]
+    files += hasher.files("content/modules", "*/module.yaml")
+    if MODULE_PAGES in edition.pages:
+        files += hasher.files("content/modules", "*/lesson.md")
+    files += hasher.files("content/program") + hasher.files("templates/pages") + hasher.files("templates/macros")
+    files += hasher.files("templates/print") if edition.output == "pdf" else hasher.files("templates/site")
+    files += hasher.files("trainkit", "*.py")
+    parts = [__version__, edition.id, build_date] + [f"{f}={hasher.digest(f)}" for f in files]
+    return _key(parts)
+
+
+def site_key(site_edition_key: str, pdf_keys: Iterable[str]) -> str:
+    """A site is rebuilt when its own sources or any PDF it offers for download changed."""
+    return _key([site_edition_key, *sorted(pdf_keys)])
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """Keys of the outputs currently in ``out`` (empty when there is no valid manifest)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def manifest_bytes(keys: dict[str, str]) -> bytes:
+    return (json.dumps(keys, indent=1, sort_keys=True) + "\n").encode()
