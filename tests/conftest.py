@@ -60,3 +60,31 @@ def tree_digest(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@pytest.fixture
+def make_project_factory(tmp_path_factory: pytest.TempPathFactory):
+    """Like make_project, but each call gets a fresh folder (for hypothesis examples), and
+    ``.run(root)`` runs `build.py check` in-process, returning (status, stderr)."""
+    import contextlib
+    import io
+
+    from trainkit.cli import main
+
+    class Factory:
+        def __call__(self, profiles: dict[str, bytes]) -> Path:
+            root = tmp_path_factory.mktemp("fuzz")
+            for shared in ("content", "templates", "mkdocs.yml"):
+                (root / shared).symlink_to(PROJECT_ROOT / shared)
+            (root / "industries").mkdir()
+            for name, data in profiles.items():
+                (root / "industries" / name).write_bytes(data)
+            return root
+
+        def run(self, root: Path) -> tuple[int, str]:
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                status = main(["check"], root=root)
+            return status, err.getvalue()
+
+    return Factory()

@@ -35,3 +35,38 @@ def test_markup_and_template_syntax_in_a_profile_print_literally(make_project):
     pdf = " ".join(pdf_pages(out / "minimal" / "downloads" / "minimal-facilitator-guide.pdf"))
     assert "<script>alert(1)</script>" in pdf
     assert "{{ 7*7 }}" in pdf
+
+
+SHORT_HOSTILE = "<script>x()</script>{{ 7*7 }}"
+CONSTRAINED = {"id", "kind", "difficulty", "cause_type", "modules", "source", "accent_colour", "paper", "format"}
+
+
+def inject(node, key=None):
+    """Append markup and template syntax to every free-text string of a profile."""
+    if isinstance(node, dict):
+        return {k: inject(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return node if key in CONSTRAINED else [inject(v, key) for v in node]
+    if isinstance(node, str) and key not in CONSTRAINED:
+        return f"{node} {SHORT_HOSTILE}"
+    return node
+
+
+def test_markup_in_every_string_field_of_a_real_profile_prints_literally(make_project):
+    from trainkit.pipeline import PROJECT_ROOT
+
+    profile = inject(yaml.safe_load((PROJECT_ROOT / "industries" / "hotel.yaml").read_text(encoding="utf-8")))
+    root = make_project({"hotel.yaml": yaml.safe_dump(profile, allow_unicode=True, sort_keys=False).encode()})
+    out = root / "out"
+    assert main(["build", "--quiet", "--jobs", "2", "--out", str(out)], root=root) == 0
+
+    pages = sorted((out / "hotel").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>x()" not in html, page.name
+    home = html_text((out / "hotel" / "index.html").read_text(encoding="utf-8"))
+    assert f"{SHORT_HOSTILE}" in home
+    guide = " ".join(pdf_pages(out / "hotel" / "downloads" / "hotel-facilitator-guide.pdf"))
+    assert "<script>x()</script>{{ 7*7 }}" in guide.replace("\n", "")
+    assert guide.count("{{ 7*7 }}") > 50

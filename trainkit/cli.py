@@ -78,6 +78,16 @@ def parser() -> argparse.ArgumentParser:
         help="folder for the PDFs (default: certificates/)",
     )
 
+    package_cmd = commands.add_parser("package", help="zip one industry's site as a SCORM 1.2 or cmi5 LMS package")
+    package_cmd.add_argument("--industry", required=True, metavar="ID", help="industry to package")
+    package_cmd.add_argument("--format", required=True, metavar="FORMAT", help="scorm12 or cmi5")
+    package_cmd.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="built output folder (default: dist/); the zip goes to DIR/ID/downloads/, building ID first if missing",
+    )
+
     schema_cmd = commands.add_parser("schema", help="print the profile JSON Schema")
     schema_cmd.add_argument("--write", action="store_true", help="write it to industries/schema.json instead")
     return top
@@ -157,6 +167,11 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
             learners = args.name or read_names(args.names)
             written = certificates(root, args.industry, learners, args.out)
             print(f"Wrote {len(written)} certificate(s) into {args.out}")
+        elif command == "package":
+            from .lms import package_industry
+
+            package = package_industry(root, args.out, args.industry, args.format, lambda m: print(f"  {m}"))
+            print(f"Wrote {package}")
         elif command == "serve":
             from .serve import serve
 

@@ -28,7 +28,7 @@ from .pdf import build_date, write_pdf
 from .portal import portal_html
 from .render import make_environment, render_edition
 from .sources import PROJECT_ROOT, Sources, load_sources, render_all
-from .write import output_lock, replace_file, staged_output
+from .write import output_lock, recover, replace_file, staged_output
 
 __all__ = ["PROJECT_ROOT", "BuildResult", "build", "certificates", "check", "load_sources", "render_all"]
 
@@ -86,6 +86,7 @@ def build(
     selected = sources.select(industry_ids)
     result = BuildResult(out, [i.profile.id for i in selected])
     with output_lock(out):
+        recover(out)  # a build killed mid-swap or mid-render left something behind
         previous = {} if force else read_manifest(out)
         keys, pdf_tasks, site_tasks = plan(sources, selected, previous, out)
         portal = portal_html(root, listed_industries(sources, selected, out), build_date().isoformat()).encode()

@@ -49,7 +49,11 @@ def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list
     for page in rendered.pages:
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.markdown, encoding="utf-8")
+        # MkDocs takes a page's <title> from its first heading, unescaped, and its theme does not
+        # escape it: give every page an escaped title of our own in front matter instead.
+        title = html.escape(Markup(page.title).unescape())
+        front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)
+        target.write_text(f"---\n{front_matter}---\n\n{page.markdown}", encoding="utf-8")
     assets = docs_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(root / "templates" / "site" / "trainkit.css", assets / "trainkit.css")

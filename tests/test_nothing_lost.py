@@ -1,0 +1,87 @@
+"""A failed, interrupted or killed build leaves the previous output complete and unchanged."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import FIXTURES, tree_digest
+
+from trainkit.cli import main
+from trainkit.pipeline import PROJECT_ROOT
+
+MINIMAL = FIXTURES / "good" / "minimal.yaml"
+
+
+def project_with_entry_point(make_project):
+    root = make_project({"minimal.yaml": MINIMAL})
+    (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
+    (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
+    return root
+
+
+def start_forced_build(root):
+    return subprocess.Popen(
+        [sys.executable, "build.py", "build", "--force", "--jobs", "1", "--quiet"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for_staging(root, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(root.glob(".staging-dist-*")):
+            time.sleep(1.0)  # let it get into rendering
+            return
+        time.sleep(0.05)
+    raise AssertionError("the build never started staging")
+
+
+def test_sigkill_mid_build_leaves_the_previous_output_and_the_next_build_recovers(make_project):
+    root = project_with_entry_point(make_project)
+    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+    before = tree_digest(root / "dist")
+
+    build = start_forced_build(root)
+    wait_for_staging(root)
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=30)
+
+    assert tree_digest(root / "dist") == before
+    assert (root / "dist" / "minimal" / "downloads" / "minimal-workbook.pdf").is_file()
+    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+    assert not list(root.glob(".staging-dist-*")), "the next build cleans up what the killed one left"
+
+
+def test_sigint_mid_build_exits_130_and_changes_nothing(make_project):
+    root = project_with_entry_point(make_project)
+    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+    before = tree_digest(root / "dist")
+
+    build = start_forced_build(root)
+    wait_for_staging(root)
+    build.send_signal(signal.SIGINT)
+
+    assert build.wait(timeout=60) == 130
+    assert tree_digest(root / "dist") == before
+    assert not list(root.glob(".staging-dist-*"))
+
+
+def test_the_lock_stops_a_second_build_with_a_clear_message(make_project):
+    root = project_with_entry_point(make_project)
+    first = start_forced_build(root)
+    try:
+        wait_for_staging(root)
+        second = subprocess.run(
+            [sys.executable, "build.py", "--quiet"], cwd=root, capture_output=True, text=True, timeout=120
+        )
+        assert second.returncode == 1
+        assert "another build is writing" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.wait(timeout=60)
