@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .coverage import industry_coverage
 from .errors import BuildError, ContentQualityError, InputError, Problem
-from .pipeline import PROJECT_ROOT, build, certificates, check, load_sources, render_all
+from .pipeline import PROJECT_ROOT, build, certificates, check, load_sources, module_handout, render_all
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,6 +39,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         default=argparse.SUPPRESS,
         help="worker processes (default: number of CPUs; 1 builds in this process)",
+    )
+    build_options.add_argument(
+        "--module",
+        type=int,
+        metavar="NN",
+        default=argparse.SUPPRESS,
+        help="with one --industry: print only this module's workbook pages (into --out, default handouts/)",
     )
     build_options.add_argument(
         "--force", action="store_true", default=argparse.SUPPRESS, help="ignore the cache and rebuild every output"
@@ -115,7 +122,15 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
     args = parser().parse_args(argv)
     command = args.command or "build"
     try:
-        if command == "build":
+        if command == "build" and getattr(args, "module", None) is not None:
+            industries = getattr(args, "industry", None) or []
+            if len(industries) != 1:
+                raise InputError(
+                    [Problem("command line", None, "--module", "give exactly one --industry with --module")]
+                )
+            target = module_handout(root, industries[0], args.module, getattr(args, "out", None) or Path("handouts"))
+            print(f"Wrote {target}")
+        elif command == "build":
             quiet = getattr(args, "quiet", False)
             log = (lambda _m: None) if quiet else (lambda m: print(f"  {m}", flush=True))
             result = build(

@@ -29,6 +29,8 @@ class Edition:
     print_template: str = "book.html"
     #: Longest acceptable PDF, checked by the tests (0: no limit).
     max_pages: int = 0
+    #: Heading levels in the printed contents: 1 lists chapters, 2 also their sections.
+    toc_depth: int = 1
 
     def filename(self, industry_id: str) -> str:
         """Download name of a PDF edition, e.g. ``hotel-workbook.pdf``."""
@@ -76,6 +78,7 @@ PROGRAM_PLAN = Edition(
     "pdf",
     facilitator_notes=True,
     pages=("program/program-plan.md",),
+    toc_depth=2,
 )
 MANAGER_GUIDE = Edition(
     "manager-guide",
@@ -84,6 +87,7 @@ MANAGER_GUIDE = Edition(
     "pdf",
     writing_space=True,
     pages=("program/manager-guide.md",),
+    toc_depth=2,
 )
 JOB_AID = Edition(
     "job-aid",

@@ -44,12 +44,15 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
             continue
         converter.reset()
         chapter_id = Path(page.path).stem
+        html = scope_anchors(converter.convert(page.markdown), chapter_id)
+        sections = []
+        if rendered.edition.toc_depth >= 2:
+            sections = [
+                {"id": anchor, "title": Markup(text).striptags()}
+                for anchor, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html)
+            ]
         chapters.append(
-            {
-                "id": chapter_id,
-                "title": Markup(page.title).unescape(),
-                "html": Markup(scope_anchors(converter.convert(page.markdown), chapter_id)),
-            }
+            {"id": chapter_id, "title": Markup(page.title).unescape(), "html": Markup(html), "sections": sections}
         )
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates" / "print"),
@@ -108,6 +111,7 @@ def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> None:
     base_url = (root / "templates" / "print").as_uri() + "/"
     try:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
-        document.write_pdf(target, pdf_tags=True, custom_metadata=True)
+        # PDF/UA-1: tagged structure, /Lang and XMP metadata, for screen readers and archives.
+        document.write_pdf(target, pdf_variant="pdf/ua-1", custom_metadata=True)
     except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
         raise BuildError(f"WeasyPrint could not render {target.name}: {err}") from err

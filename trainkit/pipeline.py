@@ -7,6 +7,7 @@ into a staging folder that replaces the output folder only when everything succe
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 from . import jobs
 from .cache import FileHasher, edition_key, manifest_bytes, read_manifest, site_key
 from .coverage import Coverage, industry_coverage
-from .editions import CERTIFICATE, PDF_EDITIONS, SITE
+from .editions import CERTIFICATE, MODULE_PAGES, PDF_EDITIONS, SITE, WORKBOOK
 from .errors import BuildError, ContentQualityError, InputError, Problem
 from .pdf import build_date, write_pdf
 from .portal import portal_html
@@ -175,6 +176,7 @@ def run_tasks(
     problems: list[Problem] = []
     quality: list[Problem] = []
     failures: list[str] = []
+    failed: set[str] = set()  # industries with a failed PDF: their site is not built
     done = 0
 
     def arguments(task: Task) -> tuple:
@@ -195,9 +197,11 @@ def run_tasks(
         else:
             log(f"[{done}/{total}] {task.name} ({seconds:.1f} s)")
         ready = []
+        if error is not None:
+            failed.add(task.industry_id)
         if task.edition_id != SITE.id and task.industry_id in waiting_pdfs:
             waiting_pdfs[task.industry_id] -= 1
-            if waiting_pdfs[task.industry_id] == 0 and error is None:
+            if waiting_pdfs[task.industry_id] == 0 and task.industry_id not in failed:
                 ready.append(sites.pop(task.industry_id))
         return ready
 
@@ -256,3 +260,22 @@ def certificates(root: Path, industry_id: str, names: list[str], out: Path) -> l
         write_pdf(root, rendered, target)
         written.append(target)
     return written
+
+
+def module_handout(root: Path, industry_id: str, number: int, out: Path) -> Path:
+    """Just one module's workbook pages, as ``<out>/<id>-module-NN.pdf``, for a single session."""
+    sources = load_sources(root)
+    (industry,) = sources.select([industry_id])
+    chosen = [m for m in sources.modules if m.number == number]
+    if not chosen:
+        known = ", ".join(f"{m.number:02d}" for m in sources.modules)
+        raise InputError([Problem("content/modules", None, "", f"no module number {number:02d}; known: {known}")])
+    handout = dataclasses.replace(
+        WORKBOOK, id=f"module-{number:02d}", title=f"Participant handout, module {number}", pages=(MODULE_PAGES,)
+    )
+    env = make_environment(root, handout)
+    rendered = render_edition(root, env, industry, chosen, handout, sources.agenda(industry))
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / handout.filename(industry_id)
+    write_pdf(root, rendered, target)
+    return target

@@ -21,21 +21,24 @@
   }
 
   function onPageLoad() {
-    var where;
+    var path, origin, links;
     try {
-      where = frame.contentWindow.location;
+      path = frame.contentWindow.location.pathname;
+      origin = frame.contentWindow.location.origin;
+      links = frame.contentDocument.querySelectorAll("a[href]");
     } catch (e) {
-      return; // another origin (a link the learner followed out of the course): nothing to track
+      // Another origin (a link followed out of the course), or a file:// page, which browsers keep
+      // apart: nothing to track, and "Mark complete" still works.
+      return;
     }
     // Links to other sites open in a new tab: many refuse to be framed, and the course stays put.
-    var links = frame.contentDocument ? frame.contentDocument.querySelectorAll("a[href]") : [];
     for (var i = 0; i < links.length; i++) {
-      if (links[i].origin && links[i].origin !== where.origin) {
+      if (links[i].origin && links[i].origin !== origin) {
         links[i].target = "_blank";
         links[i].rel = "noopener";
       }
     }
-    if (adapter && where.pathname === lastPath) {
+    if (adapter && path === lastPath) {
       adapter.complete("reached the last module");
     }
   }
