@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,42 +69,12 @@ def make_project(profiles: list[Path], count: int | None = None) -> Path:
     return root
 
 
-BARE = '''
-import sys, time, subprocess
-from pathlib import Path
-import weasyprint
-sys.path.insert(0, sys.argv[1])
-from trainkit.sources import load_sources, render_all
-from trainkit.pdf import edition_html
-from trainkit.site import write_docs, site_config
-import yaml
-root, work = Path(sys.argv[1]), Path(sys.argv[2])
-sources = load_sources(root)
-rendered = render_all(sources, sources.industries)
-prepared = []
-for industry_id, editions in rendered.items():   # prepare inputs outside the timed part
-    htmls = [(e.edition.filename(industry_id), edition_html(root, e)) for e in editions.values() if e.edition.output == "pdf"]
-    docs = work / industry_id / "docs"
-    write_docs(root, editions["site"], docs, [])
-    config = site_config(root, editions["site"], docs, work / industry_id / "site")
-    config["strict"] = False   # bare MkDocs: the download links point at files it is not given
-    (work / industry_id / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    prepared.append((industry_id, htmls))
-base = (root / "templates" / "print").as_uri() + "/"
-t = time.perf_counter()
-for industry_id, htmls in prepared:
-    for name, html in htmls:
-        weasyprint.HTML(string=html, base_url=base).write_pdf(work / name)
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / industry_id / "mkdocs.yml")], check=True)
-print(f"BARE {time.perf_counter() - t}")
-'''
-
-
 def bare_seconds(project: Path) -> Measurement:
     """Bare WeasyPrint write_pdf() and bare `mkdocs build` on the same pages, serially, no pipeline."""
     work = Path(tempfile.mkdtemp(prefix="trainkit-bare-"))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    done = subprocess.run([PYTHON, "-c", BARE, str(project), str(work)], capture_output=True, text=True, env=env)
+    bare_script = str(ROOT / "benchmarks" / "bare.py")
+    done = subprocess.run([PYTHON, bare_script, str(project), str(work)], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
     seconds = float(next(line for line in done.stdout.splitlines() if line.startswith("BARE")).split()[1])
@@ -119,12 +88,21 @@ def build(project: Path, *extra: str, out: str = "dist") -> Measurement:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
-    return (f"{os.cpu_count()} CPUs ({cpu}), {int(memory) / 1024 / 1024:.0f} GiB RAM, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {int(memory) / 1024 / 1024:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def main() -> None:
@@ -152,13 +130,19 @@ def main() -> None:
     report("| measurement | seconds | peak RSS (MB) | target |")
     report("|---|---:|---:|---|")
     report(f"| (b) bare mkdocs + bare WeasyPrint, serial | {bare.seconds:.1f} | {bare.peak_rss_mb:.0f} | |")
-    report(f"| (a) full build, --jobs 1 | {serial.seconds:.1f} | {serial.peak_rss_mb:.0f} | "
-           f"{serial.seconds / bare.seconds:.2f} × bare (target ≤ 1.15) |")
-    report(f"| (e) full build, --jobs 2 | {parallel.seconds:.1f} | {parallel.peak_rss_mb:.0f} | "
-           f"{serial.seconds / parallel.seconds:.2f} × faster than --jobs 1 (target ≥ 1.7) |")
+    report(
+        f"| (a) full build, --jobs 1 | {serial.seconds:.1f} | {serial.peak_rss_mb:.0f} | "
+        f"{serial.seconds / bare.seconds:.2f} × bare (target ≤ 1.15) |"
+    )
+    report(
+        f"| (e) full build, --jobs 2 | {parallel.seconds:.1f} | {parallel.peak_rss_mb:.0f} | "
+        f"{serial.seconds / parallel.seconds:.2f} × faster than --jobs 1 (target ≥ 1.7) |"
+    )
     report(f"| (c) no-op rebuild | {noop.seconds:.2f} | {noop.peak_rss_mb:.0f} | target < 1 s |")
-    report(f"| (d) one profile changed | {one_change.seconds:.1f} | {one_change.peak_rss_mb:.0f} | "
-           f"{one_change.seconds / alone.seconds:.2f} × that industry alone ({alone.seconds:.1f} s; target ≤ 1.2) |")
+    report(
+        f"| (d) one profile changed | {one_change.seconds:.1f} | {one_change.peak_rss_mb:.0f} | "
+        f"{one_change.seconds / alone.seconds:.2f} × that industry alone ({alone.seconds:.1f} s; target ≤ 1.2) |"
+    )
     report("")
     report("| industries | seconds (--jobs 2) | seconds per industry | peak RSS (MB) |")
     report("|---:|---:|---:|---:|")

@@ -13,12 +13,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint_is_clean():
-    result = run("ruff", "check", "trainkit", "tests", "build.py")
+    result = run("ruff", "check", "trainkit", "tests", "build.py", "benchmarks", "scripts")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean():
-    result = run("ruff", "format", "--check", "trainkit", "tests", "build.py")
+    result = run("ruff", "format", "--check", "trainkit", "tests", "build.py", "benchmarks", "scripts")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -40,7 +40,7 @@ _site: dict[str, Path] = {}
 
 @pytest.fixture
 def site(make_project: Callable[..., Path]) -> dict[str, Path]:
-    """One build of the minimal profile, made by the first test that asks and reused (it takes ~10 s)."""
+    """One build of the minimal profile, made by the first test that asks and reused: it is the slow part."""
     if not _site:
         root = make_project({"minimal.yaml": MINIMAL})
         out = root / "out"
@@ -67,9 +67,9 @@ def scorm12_schema() -> xmlschema.XMLSchemaBase:
 
 
 def test_scorm12_manifest_is_valid_and_lists_the_site(site):
-    archive = zipfile.ZipFile(package(site, "scorm12"))
-    names = set(archive.namelist())
-    manifest = archive.read("imsmanifest.xml").decode()
+    with zipfile.ZipFile(package(site, "scorm12")) as archive:
+        names = set(archive.namelist())
+        manifest = archive.read("imsmanifest.xml").decode()
     schema = scorm12_schema()
     schema.validate(manifest)
     # The schemas really are enforced: a wrong SCORM type or a misspelt metadata element fails.
@@ -88,14 +88,14 @@ def test_scorm12_manifest_is_valid_and_lists_the_site(site):
 
 
 def test_cmi5_course_structure_is_valid(site):
-    archive = zipfile.ZipFile(package(site, "cmi5"))
-    structure = archive.read("cmi5.xml").decode()
+    with zipfile.ZipFile(package(site, "cmi5")) as archive:
+        names = set(archive.namelist())
+        structure = archive.read("cmi5.xml").decode()
     schema = xmlschema.XMLSchema(str(XSD / "cmi5" / "cmi5_v1_CourseStructure.xsd"))
     schema.validate(structure)
     assert not schema.is_valid(structure.replace('moveOn="Completed"', 'moveOn="Eventually"'))
     au = schema.to_dict(structure)["au"][0]
     assert (au["@moveOn"], au["@launchMethod"], au["url"]) == ("Completed", "AnyWindow", "launch.html")
-    names = set(archive.namelist())
     assert {"cmi5.xml", "launch.html", "launch.js", "cmi5-au.js", "index.html", "modules/12-measuring.html"} <= names
     assert "imsmanifest.xml" not in names and "scorm-api.js" not in names
 
@@ -109,7 +109,8 @@ def test_packages_are_byte_identical_run_to_run(site, fmt, monkeypatch):
         os.utime(path, (time.time() + 3600, time.time() + 3600))
     second = package(site, fmt)
     assert first == second.read_bytes()
-    infos = zipfile.ZipFile(second).infolist()
+    with zipfile.ZipFile(second) as archive:
+        infos = archive.infolist()
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
@@ -249,7 +250,8 @@ def lms_server(site) -> Iterator[tuple[str, http.server.ThreadingHTTPServer]]:
     served = site["root"] / "served"
     if not served.exists():
         for fmt in ("scorm12", "cmi5"):
-            zipfile.ZipFile(package(site, fmt)).extractall(served / fmt)
+            with zipfile.ZipFile(package(site, fmt)) as archive:
+                archive.extractall(served / fmt)
         (served / "lms.html").write_text(FAKE_SCORM_LMS, encoding="utf-8")
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FakeLms, directory=str(served)))
     httpd.log = []  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""Print quality: contents with true page numbers, chapters on right-hand pages, tagged and
+reproducible PDFs, fonts that cover every character, and one-module handouts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, SHIPPED_IDS
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from textutil import normalise, pdf_pages
+
+from trainkit.cli import main
+from trainkit.editions import PDF_EDITIONS
+from trainkit.pipeline import PROJECT_ROOT
+
+MINIMAL = FIXTURES / "good" / "minimal.yaml"
+BOOKS = [e for e in PDF_EDITIONS if e.print_template == "book.html"]
+TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)\s*$")
+
+
+def toc_entries(pages: list[str]) -> list[tuple[str, int]]:
+    """(title, page) pairs from the printed contents (dot leaders, then a number)."""
+    contents = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents") or "\nContents" in text)
+    entries = []
+    for text in pages[contents : contents + 3]:
+        for line in text.splitlines():
+            match = TOC_LINE.match(line.strip())
+            if match:
+                entries.append((match.group("title").strip(), int(match.group("page"))))
+    return entries
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS[:3])
+@pytest.mark.parametrize("edition", BOOKS, ids=[e.id for e in BOOKS])
+def test_contents_page_numbers_are_the_pages_the_headings_fall_on(built, industry_id, edition):
+    pages = pdf_pages(built.out / industry_id / "downloads" / edition.filename(industry_id))
+    entries = toc_entries(pages)
+    assert len(entries) >= 2
+    for title, number in entries:
+        assert normalise(title)[:40] in normalise(pages[number - 1]), f"'{title}' is not on page {number}"
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+@pytest.mark.parametrize("edition", [e for e in BOOKS if e.duplex], ids=[e.id for e in BOOKS if e.duplex])
+def test_every_chapter_starts_on_a_right_hand_odd_page(built, industry_id, edition):
+    pages = pdf_pages(built.out / industry_id / "downloads" / edition.filename(industry_id))
+    starts = [number for title, number in toc_entries(pages) if re.match(r"^\d+\. ", title)]
+    if edition.id in {"workbook", "facilitator-guide"}:
+        assert len(starts) == 12
+    assert all(number % 2 == 1 for number in starts), starts
+
+
+@pytest.mark.parametrize("edition", PDF_EDITIONS, ids=[e.id for e in PDF_EDITIONS])
+def test_pdfs_are_tagged_with_language_title_and_author(built, edition):
+    industry_id = SHIPPED_IDS[0]
+    reader = PdfReader(built.out / industry_id / "downloads" / edition.filename(industry_id))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title.endswith(edition.title)
+    assert reader.metadata.author
+
+
+def test_book_editions_have_bookmarks_for_each_chapter(built):
+    industry_id = SHIPPED_IDS[0]
+    reader = PdfReader(built.out / industry_id / "downloads" / f"{industry_id}-facilitator-guide.pdf")
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert sum(1 for t in titles if re.match(r"^\d+\. ", t)) == 12
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.pdf"))}
+
+
+def test_two_builds_of_the_same_sources_are_byte_identical(make_project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    root = make_project({"minimal.yaml": MINIMAL})
+    assert main(["build", "--quiet", "--out", str(root / "one")], root=root) == 0
+    assert main(["build", "--quiet", "--jobs", "1", "--out", str(root / "two")], root=root) == 0
+    first, second = digests(root / "one"), digests(root / "two")
+    assert len(first) == len(PDF_EDITIONS)
+    assert first == second
+
+
+def test_one_module_handout_holds_only_that_module(make_project, tmp_path, sources):
+    root = make_project({"minimal.yaml": MINIMAL})
+    assert main(["build", "--industry", "minimal", "--module", "3", "--out", str(tmp_path)], root=root) == 0
+    text = " ".join(pdf_pages(tmp_path / "minimal-module-03.pdf"))
+    third, fourth = sources.modules[2], sources.modules[3]
+    assert f"3. {third.spec.title}" in text
+    assert f"4. {fourth.spec.title}" not in text
+    assert "ANSWER KEY" not in text.upper()
+
+
+def shipped_characters() -> set[str]:
+    text = "".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "industries").glob("*.yaml"))
+    text += "".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "content").rglob("*.*"))
+    text += "".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "templates").rglob("*.*"))
+    return {c for c in text if c.isprintable() and not c.isspace()}
+
+
+def test_the_print_fonts_have_a_glyph_for_every_character_in_the_sources():
+    fonts = [Path("/usr/share/fonts/truetype/dejavu") / name for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+    for font in fonts:
+        assert font.is_file(), f"{font} missing: run `make test` to install fonts-dejavu-core"
+        cmap = TTFont(font).getBestCmap()
+        missing = sorted(c for c in shipped_characters() if ord(c) not in cmap)
+        assert not missing, f"{font.name} lacks {missing}"
