@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 build: system-build $(VENV)/.runtime
 	$(PY) build.py
 
-test: system-test $(VENV)/.dev
+test: system-test $(VENV)/.dev node_modules/.installed
 	$(PY) -m pytest
 
 check: $(VENV)/.runtime
@@ -21,6 +21,10 @@ system-build:
 
 system-test:
 	@scripts/install-system-deps.sh test
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -10,6 +10,10 @@ test_packages=(poppler-utils chromium chromium-driver)
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
   wanted+=("${test_packages[@]}")
+  # Node.js may come from another source (nodesource); install Debian's only when npm is absent.
+  if ! command -v npm >/dev/null 2>&1; then
+    wanted+=(nodejs npm)
+  fi
 fi
 
 missing=()

@@ -111,3 +111,46 @@ def test_download_links_on_the_site_home_reach_real_pdfs(page, server, sources):
     for href in hrefs:
         response = page.request.get(href)
         assert response.ok and response.body().startswith(b"%PDF-")
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_pages_have_no_serious_or_critical_accessibility_violations(page, server, sources):
+    assert AXE.is_file(), "axe-core is missing: run `make test`, which runs npm ci"
+    industry = sources.industries[0].profile
+    module = sources.modules[1]
+    urls = [
+        "index.html",
+        f"{industry.id}/index.html",
+        f"{industry.id}/modules/{Path(module.folder).name}.html",
+        f"{industry.id}/manager-guide.html",
+        f"{industry.id}/glossary.html",
+    ]
+    for url in urls:
+        page.goto(f"{server}/{url}")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run()).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => `${v.id} (${v.impact}): ${v.nodes[0].target.join(' ')}`)"
+        )
+        assert violations == [], f"{url}: {violations}"
+
+
+def test_phone_and_desktop_screenshots_show_the_module_content(page, server, sources, tmp_path_factory):
+    shots = Path(os.environ.get("TRAINKIT_SCREENSHOTS", tmp_path_factory.mktemp("shots")))
+    shots.mkdir(parents=True, exist_ok=True)
+    industry = sources.industries[0].profile
+    module = sources.modules[0]
+    for name, size in {"phone": (390, 844), "desktop": (1280, 900)}.items():
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.goto(f"{server}/{industry.id}/modules/{Path(module.folder).name}.html")
+        heading = page.locator("article h1").first
+        assert heading.is_visible()
+        box = heading.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size[0] + 1
+        # No horizontal scrolling on a phone: the page fits its width.
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0] + 1
+        page.screenshot(path=str(shots / f"{industry.id}-module-{name}.png"))
+    assert page.console_errors == []

@@ -95,6 +95,10 @@ def parser() -> argparse.ArgumentParser:
         help="built output folder (default: dist/); the zip goes to DIR/ID/downloads/, building ID first if missing",
     )
 
+    new_cmd = commands.add_parser("new", help="start a new industry profile from an existing one")
+    new_cmd.add_argument("id", metavar="ID", help="id of the new industry, e.g. cruise-line")
+    new_cmd.add_argument("--from", dest="source", default="hotel", metavar="ID", help="profile to start from (hotel)")
+
     schema_cmd = commands.add_parser("schema", help="print the profile JSON Schema")
     schema_cmd.add_argument("--write", action="store_true", help="write it to industries/schema.json instead")
     return top
@@ -187,6 +191,11 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
 
             package = package_industry(root, args.out, args.industry, args.format, lambda m: print(f"  {m}"))
             print(f"Wrote {package}")
+        elif command == "new":
+            from .scaffold import scaffold
+
+            target = scaffold(root, args.id, args.source)
+            print(f"Wrote {target.relative_to(root)}. Edit it, then run: python build.py check")
         elif command == "serve":
             from .serve import serve
 

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from pypdf import PdfReader
 
 from .editions import PDF_EDITIONS, SITE, Edition, edition_by_id
 from .errors import ContentQualityError
@@ -41,11 +42,19 @@ def _environment(root: str, edition_id: str) -> jinja2.Environment:
     return make_environment(Path(root), edition_by_id(edition_id))
 
 
-def _render(root: str, industry_id: str, edition: Edition) -> RenderedEdition:
+def _render(
+    root: str, industry_id: str, edition: Edition, facts: dict[str, tuple[int, int]] | None = None
+) -> RenderedEdition:
     sources = _sources[0]
     (industry,) = sources.select([industry_id])
     rendered = render_edition(
-        Path(root), _environment(root, edition.id), industry, sources.modules, edition, sources.agenda(industry)
+        Path(root),
+        _environment(root, edition.id),
+        industry,
+        sources.modules,
+        edition,
+        sources.agenda(industry),
+        download_facts=facts,
     )
     problems = terminology_problems(Path(root), rendered, sources.modules)
     if problems:
@@ -71,6 +80,8 @@ def build_site_job(root: str, industry_id: str, scratch: str, stage: str) -> flo
         if not fresh.is_file():  # unchanged since the last build: take it from the previous output
             shutil.copyfile(site_dir / "downloads" / edition.filename(industry_id), fresh)
         pdfs.append(fresh)
-    rendered = _render(root, industry_id, SITE)
+    # The site lists each download with its length and size, as a learner deciding to print expects.
+    facts = {pdf.name: (len(PdfReader(pdf).pages), pdf.stat().st_size) for pdf in pdfs}
+    rendered = _render(root, industry_id, SITE, facts)
     build_site(Path(root), rendered, work / "site-work", site_dir, pdfs)
     return time.perf_counter() - begun

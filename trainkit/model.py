@@ -143,26 +143,34 @@ class ProgramSettings(Strict):
 class Profile(Strict):
     """One industry: everything the generic modules need to speak its language."""
 
-    schema_version: Literal[1]
-    id: Slug
-    name: ShortText
-    summary: Text
-    jurisdictions: list[ShortText] = Field(min_length=1)
-    last_reviewed: datetime.date
-    terms: Terms
-    channels: list[Channel] = Field(min_length=1)
-    moments_of_truth: list[MomentOfTruth] = Field(min_length=1)
-    difficult_situations: list[DifficultSituation] = Field(min_length=1)
-    language: list[LanguageSwap] = Field(min_length=1)
-    escalation: list[EscalationStep] = Field(min_length=1)
-    metrics: list[Metric] = Field(min_length=1)
-    regulations: list[Regulation] = Field(min_length=1)
-    known_issues: list[KnownIssue] = Field(min_length=1)
-    vulnerability_cues: list[Text] = Field(min_length=1)
-    glossary: dict[ShortText, Text] = Field(default_factory=dict)
-    print: PrintSettings = PrintSettings()
-    branding: Branding = Branding()
-    program: ProgramSettings = ProgramSettings()
+    schema_version: Literal[1] = Field(description="format version of this file; always 1")
+    id: Slug = Field(description="the file name without .yaml; used in URLs and download names")
+    name: ShortText = Field(description="the industry as people say it, e.g. 'Hotel' or 'Retail banking'")
+    summary: Text = Field(description="who is served, where and how; the rules and pressures that shape talk")
+    jurisdictions: list[ShortText] = Field(min_length=1, description="where the regulations below apply")
+    last_reviewed: datetime.date = Field(description="when a person last checked this profile, e.g. 2026-11-25")
+    terms: Terms = Field(description="the industry's nouns: who is served, the organisation, roles, teams")
+    channels: list[Channel] = Field(min_length=1, description="every way people reach the organisation")
+    moments_of_truth: list[MomentOfTruth] = Field(
+        min_length=1, description="moments that make or break trust; 4 or more"
+    )
+    difficult_situations: list[DifficultSituation] = Field(
+        min_length=1, description="real situations for role-plays in threes; each module needs 2 tagged with it"
+    )
+    language: list[LanguageSwap] = Field(min_length=1, description="phrases staff really say, and better ones")
+    escalation: list[EscalationStep] = Field(min_length=1, description="when to pass a contact on, to whom, how")
+    metrics: list[Metric] = Field(min_length=1, description="what is measured, with the trap in each measure")
+    regulations: list[Regulation] = Field(
+        min_length=1, description="rules that govern these conversations, each with its official source"
+    )
+    known_issues: list[KnownIssue] = Field(
+        min_length=1, description="symptoms with their causes; only skill and knowledge causes are trained"
+    )
+    vulnerability_cues: list[Text] = Field(min_length=1, description="signs someone may need extra care")
+    glossary: dict[ShortText, Text] = Field(default_factory=dict, description="the industry's words, explained")
+    print: PrintSettings = Field(default=PrintSettings(), description="paper size for the PDFs")
+    branding: Branding = Field(default=Branding(), description="accent colour of the site and PDFs")
+    program: ProgramSettings = Field(default=ProgramSettings(), description="how the sessions are scheduled")
 
 
 # --------------------------------------------------------------------------- modules

@@ -137,6 +137,7 @@ def render_edition(
     edition: Edition,
     agenda: Agenda,
     learner_name: str = "",
+    download_facts: dict[str, tuple[int, int]] | None = None,
 ) -> RenderedEdition:
     """Render every page of ``edition`` for ``industry``; raise InputError on template problems."""
     texts_by_id: dict[str, Ns] = {}
@@ -170,7 +171,7 @@ def render_edition(
         reads = set()
         context = industry_context(industry, reads) | {
             "modules": outline,
-            "downloads": downloads(industry),
+            "downloads": downloads(industry, download_facts),
             "agenda": agenda,
             "titles": {m.id: item.title for m, item in zip(modules, outline, strict=True)},
             "learner_name": ProfileText(learner_name),
@@ -187,19 +188,26 @@ def _first_heading(markdown: str) -> str:
     return Markup(match.group(1)).striptags() if match else ""
 
 
-def downloads(industry: Industry) -> list[Ns]:
-    """The printable editions of an industry, as the site and portal link them."""
-    return [
-        Ns(
-            {
-                "title": e.title,
-                "audience": e.audience,
-                "file": e.filename(industry.profile.id),
-                "href": f"downloads/{e.filename(industry.profile.id)}",
-            }
+def downloads(industry: Industry, facts: dict[str, tuple[int, int]] | None = None) -> list[Ns]:
+    """The printable editions of an industry, as the site and portal link them; with ``facts``
+    (file name → pages, bytes) each also says how long and how large it is."""
+    listed = []
+    for edition in PDF_EDITIONS:
+        name = edition.filename(industry.profile.id)
+        pages, size = (facts or {}).get(name, (0, 0))
+        listed.append(
+            Ns(
+                {
+                    "title": edition.title,
+                    "audience": edition.audience,
+                    "file": name,
+                    "href": f"downloads/{name}",
+                    "pages": pages,
+                    "size": f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB",
+                }
+            )
         )
-        for e in PDF_EDITIONS
-    ]
+    return listed
 
 
 def _render(env: jinja2.Environment, root: Path, name: str, context: dict[str, Any]) -> str:

@@ -56,7 +56,8 @@ def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list
         target.write_text(f"---\n{front_matter}---\n\n{page.markdown}", encoding="utf-8")
     assets = docs_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(root / "templates" / "site" / "trainkit.css", assets / "trainkit.css")
+    for asset in ("trainkit.css", "trainkit.js"):
+        shutil.copyfile(root / "templates" / "site" / asset, assets / asset)
     downloads = docs_dir / "downloads"
     downloads.mkdir(exist_ok=True)
     for pdf in pdfs:
