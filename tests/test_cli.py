@@ -59,7 +59,10 @@ def test_build_one_industry_into_a_chosen_folder(make_project, capsys):
     assert main(["build", "--industry", "minimal", "--out", str(out)], root=root) == 0
     assert (out / "minimal" / "index.html").is_file()
     assert (out / "minimal" / "downloads" / "minimal-workbook.pdf").is_file()
-    assert f"Built 1 industry and {len(PDF_EDITIONS)} PDFs" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"Built 1 industry and {len(PDF_EDITIONS)} PDFs" in printed
+    total = len(PDF_EDITIONS) + 1
+    assert f"[{total}/{total}] minimal/site" in printed, "outside a terminal, progress is one plain line per output"
 
 
 def test_unknown_industry_is_bad_input(make_project, capsys):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
 from .coverage import industry_coverage
 from .errors import BuildError, ContentQualityError, InputError, Problem
-from .pipeline import PROJECT_ROOT, build, certificates, check, load_sources, module_handout, render_all
+from .pipeline import PROJECT_ROOT, Progress, build, certificates, check, load_sources, module_handout, render_all
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         default=argparse.SUPPRESS,
         help="worker processes (default: number of CPUs; 1 builds in this process)",
+    )
+    build_options.add_argument(
+        "--verbose", action="store_true", default=argparse.SUPPRESS, help="print each output and per-stage timings"
     )
     build_options.add_argument(
         "--module",
@@ -104,6 +109,26 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+@contextmanager
+def progress_reporter(quiet: bool, verbose: bool) -> Iterator[Progress]:
+    """A progress bar on a terminal, one plain line per output elsewhere (CI logs), or nothing."""
+    if quiet:
+        yield lambda done, total, name, seconds: None
+    elif verbose or not sys.stdout.isatty():
+        yield lambda done, total, name, seconds: print(f"  [{done}/{total}] {name} ({seconds:.1f} s)", flush=True)
+    else:
+        from tqdm import tqdm
+
+        with tqdm(unit="output", leave=False) as bar:
+
+            def update(done: int, total: int, name: str, seconds: float) -> None:
+                bar.total = total
+                bar.set_description(name)
+                bar.update(1)
+
+            yield update
+
+
 def read_names(path: Path) -> list[str]:
     """Learner names from a CSV: the 'name' column if there is a header with one, else column 1."""
     import csv
@@ -135,16 +160,21 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
             target = module_handout(root, industries[0], args.module, getattr(args, "out", None) or Path("handouts"))
             print(f"Wrote {target}")
         elif command == "build":
-            quiet = getattr(args, "quiet", False)
+            quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
             log = (lambda _m: None) if quiet else (lambda m: print(f"  {m}", flush=True))
-            result = build(
-                root,
-                getattr(args, "out", None),
-                getattr(args, "industry", None),
-                log,
-                jobs_count=getattr(args, "jobs", None),
-                force=getattr(args, "force", False),
-            )
+            with progress_reporter(quiet, verbose) as progress:
+                result = build(
+                    root,
+                    getattr(args, "out", None),
+                    getattr(args, "industry", None),
+                    log,
+                    jobs_count=getattr(args, "jobs", None),
+                    force=getattr(args, "force", False),
+                    progress=progress,
+                )
+            if verbose:
+                for stage, seconds in result.stages.items():
+                    print(f"  {stage:24} {seconds:6.2f} s")
             if not quiet:
                 print(f"Rebuilt {len(result.rebuilt)} output(s), reused {len(result.reused)} unchanged.")
                 print(

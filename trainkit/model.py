@@ -79,6 +79,9 @@ class DifficultSituation(Strict):
     channel: ShortText = Field(description="name of one of the profile's channels")
     customer_brief: Text = Field(description="what the person playing the customer knows and feels")
     employee_brief: Text = Field(description="what the person playing the employee knows at the start")
+    employee_role: ShortText | None = Field(
+        default=None, description="the employee player's job title, when it is not the first frontline role"
+    )
     hidden_facts: list[Text] = Field(
         min_length=1, description="revealed only if the employee asks well; facilitator guide only"
     )

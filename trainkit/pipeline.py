@@ -34,6 +34,8 @@ from .write import output_lock, recover, replace_file, staged_output
 __all__ = ["PROJECT_ROOT", "BuildResult", "build", "certificates", "check", "load_sources", "render_all"]
 
 Log = Callable[[str], None]
+#: Called as each output finishes: (done, total, output name, seconds it took).
+Progress = Callable[[int, int, str, float], None]
 
 
 @dataclass
@@ -46,6 +48,7 @@ class BuildResult:
     rebuilt: list[str] = field(default_factory=list)  # "hotel/workbook", "hotel/site", …
     reused: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, for --verbose
 
 
 @dataclass(frozen=True)
@@ -75,17 +78,26 @@ def build(
     log: Log = lambda message: None,
     jobs_count: int | None = None,
     force: bool = False,
+    progress: Progress = lambda done, total, name, seconds: None,
 ) -> BuildResult:
     """Build sites and PDFs for the selected industries (all by default) and the portal.
 
     Outputs whose inputs did not change since the last build into ``out`` are kept as they are,
     unless ``force``. ``jobs_count`` worker processes render in parallel (default: CPU count).
     """
-    started = time.perf_counter()
+    started = clock = time.perf_counter()
     out = (out or root / "dist").resolve()
     sources = load_sources(root)
     selected = sources.select(industry_ids)
     result = BuildResult(out, [i.profile.id for i in selected])
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.stages[stage] = result.stages.get(stage, 0.0) + now - clock
+        clock = now
+
+    lap("load and validate")
     with output_lock(out):
         recover(out)  # a build killed mid-swap or mid-render left something behind
         previous = {} if force else read_manifest(out)
@@ -105,10 +117,13 @@ def build(
                     for child in stage.iterdir():
                         if child.is_dir() and child.name not in known:
                             shutil.rmtree(child)
-                run_tasks(root, sources, stage, Path(scratch), pdf_tasks, site_tasks, jobs_count, log)
+                lap("plan and stage")
+                run_tasks(root, sources, stage, Path(scratch), pdf_tasks, site_tasks, jobs_count, progress)
+                lap("render PDFs and sites")
                 replace_file(stage / "index.html", portal)
                 replace_file(stage / "portal.css", (root / "templates" / "site" / "portal.css").read_bytes())
                 replace_file(stage / ".trainkit-cache.json", manifest_bytes({**previous, **keys}))
+            lap("swap into place")
         result.rebuilt = sorted(t.name for t in pdf_tasks + site_tasks)
     for industry in selected:
         result.pdfs += [out / industry.profile.id / "downloads" / e.filename(industry.profile.id) for e in PDF_EDITIONS]
@@ -156,7 +171,7 @@ def run_tasks(
     pdf_tasks: list[Task],
     site_tasks: list[Task],
     jobs_count: int | None,
-    log: Log,
+    progress: Progress,
 ) -> None:
     """Run every PDF task, then each site as soon as its industry's PDFs are ready.
 
@@ -195,7 +210,7 @@ def run_tasks(
         elif error is not None:
             failures.append(f"{task.name}: {error}")
         else:
-            log(f"[{done}/{total}] {task.name} ({seconds:.1f} s)")
+            progress(done, total, task.name, seconds)
         ready = []
         if error is not None:
             failed.add(task.industry_id)
