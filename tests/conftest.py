@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,11 @@ import pytest
 from trainkit.pipeline import PROJECT_ROOT, BuildResult, build, load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "good" / "minimal.yaml"
+
+# One fixed build date for the whole run: every build's cache keys and PDF dates then agree, so
+# a test can start from a copy of the shared minimal build instead of building from scratch.
+os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
 SHIPPED_IDS = [p.stem for p in sorted((PROJECT_ROOT / "industries").glob("*.yaml"))]
 
 
@@ -28,27 +34,46 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build(PROJECT_ROOT, out)
 
 
+def link_project(root: Path, profiles: dict[str, bytes | Path], copy: tuple[str, ...] = ()) -> Path:
+    """Lay out a project at ``root``: real content and templates (linked, or copied when named in
+    ``copy``), and only the given profiles."""
+    root.mkdir(parents=True)
+    for shared in ("content", "templates", "mkdocs.yml"):
+        if shared in copy:
+            shutil.copytree(PROJECT_ROOT / shared, root / shared)
+        else:
+            (root / shared).symlink_to(PROJECT_ROOT / shared)
+    (root / "industries").mkdir()
+    for name, data in profiles.items():
+        target = root / "industries" / name
+        if isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+    return root
+
+
+@pytest.fixture(scope="session")
+def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the minimal profile, shared: copy it with `copy_minimal_build` to start from it."""
+    root = link_project(tmp_path_factory.mktemp("minimal") / "project", {"minimal.yaml": MINIMAL})
+    build(root, root / "dist")
+    return root / "dist"
+
+
+def copy_minimal_build(minimal_build: Path, target: Path) -> Path:
+    """A private copy of the shared minimal build (cache manifest included) at ``target``."""
+    shutil.copytree(minimal_build, target)
+    return target
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[..., Path]:
     """A throwaway project: the real content and templates, and only the profiles given."""
 
     def make(profiles: dict[str, bytes | Path], copy: tuple[str, ...] = ()) -> Path:
         """``copy`` names folders to copy rather than link, for tests that edit them."""
-        root = tmp_path / "project"
-        root.mkdir()
-        for shared in ("content", "templates", "mkdocs.yml"):
-            if shared in copy:
-                shutil.copytree(PROJECT_ROOT / shared, root / shared)
-            else:
-                (root / shared).symlink_to(PROJECT_ROOT / shared)
-        (root / "industries").mkdir()
-        for name, data in profiles.items():
-            target = root / "industries" / name
-            if isinstance(data, Path):
-                shutil.copyfile(data, target)
-            else:
-                target.write_bytes(data)
-        return root
+        return link_project(tmp_path / "project", profiles, copy)
 
     return make
 

@@ -59,7 +59,7 @@ def replaced(document, path, new):
     return document
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(ALL_PATHS), new=value, as_text=st.booleans())
 def test_any_broken_profile_is_valid_or_reported_with_file_and_line(make_project_factory, path, new, as_text):
     document = replaced(MINIMAL, path, new)

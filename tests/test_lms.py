@@ -14,14 +14,14 @@ import os
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import xmlschema
-from conftest import FIXTURES
+from conftest import FIXTURES, copy_minimal_build, link_project
 
 import trainkit.lms
 from trainkit.cli import main
@@ -35,18 +35,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # own, so imports of it are served the W3C schema that xmlschema ships.
 W3C_XML_XSD = Path(xmlschema.__file__).parent / "schemas" / "XML" / "xml.xsd"
 
-_site: dict[str, Path] = {}
 
-
-@pytest.fixture
-def site(make_project: Callable[..., Path]) -> dict[str, Path]:
-    """One build of the minimal profile, made by the first test that asks and reused: it is the slow part."""
-    if not _site:
-        root = make_project({"minimal.yaml": MINIMAL})
-        out = root / "out"
-        assert main(["build", "--quiet", "--out", str(out)], root=root) == 0
-        _site.update(root=root, out=out)
-    return _site
+@pytest.fixture(scope="module")
+def site(minimal_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A project holding a copy of the shared minimal build: building it is the slow part."""
+    root = link_project(tmp_path_factory.mktemp("lms") / "project", {"minimal.yaml": MINIMAL})
+    out = copy_minimal_build(minimal_build, root / "out")
+    return {"root": root, "out": out}
 
 
 def package(site: dict[str, Path], fmt: str) -> Path:

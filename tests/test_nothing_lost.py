@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import FIXTURES, tree_digest
+from conftest import FIXTURES, copy_minimal_build, tree_digest
 
 from trainkit.cli import main
 from trainkit.pipeline import PROJECT_ROOT
@@ -15,10 +15,12 @@ from trainkit.pipeline import PROJECT_ROOT
 MINIMAL = FIXTURES / "good" / "minimal.yaml"
 
 
-def project_with_entry_point(make_project):
+def project_with_entry_point(make_project, minimal_build):
+    """A project whose dist/ already holds a complete build (a copy of the shared one)."""
     root = make_project({"minimal.yaml": MINIMAL})
     (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
     (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
+    copy_minimal_build(minimal_build, root / "dist")
     return root
 
 
@@ -41,9 +43,8 @@ def wait_for_staging(root, seconds: float = 60) -> None:
     raise AssertionError("the build never started staging")
 
 
-def test_sigkill_mid_build_leaves_the_previous_output_and_the_next_build_recovers(make_project):
-    root = project_with_entry_point(make_project)
-    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+def test_sigkill_mid_build_leaves_the_previous_output_and_the_next_build_recovers(make_project, minimal_build):
+    root = project_with_entry_point(make_project, minimal_build)
     before = tree_digest(root / "dist")
 
     build = start_forced_build(root)
@@ -53,13 +54,13 @@ def test_sigkill_mid_build_leaves_the_previous_output_and_the_next_build_recover
 
     assert tree_digest(root / "dist") == before
     assert (root / "dist" / "minimal" / "downloads" / "minimal-workbook.pdf").is_file()
-    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0  # unchanged sources: nothing to render
     assert not list(root.glob(".staging-dist-*")), "the next build cleans up what the killed one left"
+    assert tree_digest(root / "dist") == before
 
 
-def test_sigint_mid_build_exits_130_and_changes_nothing(make_project):
-    root = project_with_entry_point(make_project)
-    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+def test_sigint_mid_build_exits_130_and_changes_nothing(make_project, minimal_build):
+    root = project_with_entry_point(make_project, minimal_build)
     before = tree_digest(root / "dist")
 
     build = start_forced_build(root)
@@ -71,8 +72,8 @@ def test_sigint_mid_build_exits_130_and_changes_nothing(make_project):
     assert not list(root.glob(".staging-dist-*"))
 
 
-def test_the_lock_stops_a_second_build_with_a_clear_message(make_project):
-    root = project_with_entry_point(make_project)
+def test_the_lock_stops_a_second_build_with_a_clear_message(make_project, minimal_build):
+    root = project_with_entry_point(make_project, minimal_build)
     first = start_forced_build(root)
     try:
         wait_for_staging(root)

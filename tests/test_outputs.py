@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import SHIPPED_IDS
 from pypdf import PdfReader
 from textutil import html_text, pdf_pages, site_article_text
 
-from trainkit.editions import PDF_EDITIONS
+from trainkit.editions import EDITIONS, MODULE_PAGES, PDF_EDITIONS
 
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
@@ -72,8 +73,11 @@ def test_site_home_links_each_printable_edition(built, industry_id):
         assert f'href="downloads/{edition.filename(industry_id)}"' in home
 
 
+MODULE_BOOKS = [e for e in PDF_EDITIONS if MODULE_PAGES in e.pages]
+
+
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
-@pytest.mark.parametrize("edition", PDF_EDITIONS, ids=[e.id for e in PDF_EDITIONS])
+@pytest.mark.parametrize("edition", MODULE_BOOKS, ids=[e.id for e in MODULE_BOOKS])
 def test_pdf_text_carries_every_module_in_the_industry_language(built, sources, industry_id, edition):
     profile = profile_of(sources, industry_id)
     pdf = built.out / industry_id / "downloads" / edition.filename(industry_id)
@@ -102,3 +106,39 @@ def test_facilitator_guide_has_answer_keys_and_hidden_facts_and_the_workbook_has
     for label in ("ANSWER KEY", "GIVE THESE TO THE", "DEBRIEF QUESTIONS", "IF SHORT ON TIME"):
         assert label in guide.upper()
         assert label not in workbook.upper()
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_site_home_gives_each_download_its_page_count_and_size(built, industry_id):
+    home = site_article_text(built.out / industry_id / "index.html")
+    for edition in PDF_EDITIONS:
+        pages = len(PdfReader(built.out / industry_id / "downloads" / edition.filename(industry_id)).pages)
+        noun = "page" if pages == 1 else "pages"
+        assert re.search(rf"{re.escape(edition.title)}: .*?\(PDF, {pages} {noun}, [\d.]+ (KB|MB)\)", home), edition.id
+
+
+def test_no_shipped_profile_has_a_field_no_module_uses():
+    from trainkit.pipeline import check
+
+    _, reports = check()
+    assert {r.industry_id: list(r.unused) for r in reports if r.unused} == {}
+
+
+@functools.cache
+def rendered_everything():
+    from trainkit.pipeline import load_sources, render_all
+
+    sources = load_sources()
+    return sources, render_all(sources, sources.industries)
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+@pytest.mark.parametrize("edition", EDITIONS, ids=[e.id for e in EDITIONS])
+def test_every_module_renders_in_every_edition_that_prints_modules(industry_id, edition):
+    sources, rendered = rendered_everything()
+    module_pages = [p for p in rendered[industry_id][edition.id].pages if p.module_id]
+    expected = sources.modules if MODULE_PAGES in edition.pages else []
+    assert [p.module_id for p in module_pages] == [m.id for m in expected]
+    for page, module in zip(module_pages, expected, strict=True):
+        assert f"# {module.number}. " in page.markdown
+        assert "## Knowledge check" in page.markdown and "## Role-play in threes" in page.markdown
