@@ -6,6 +6,8 @@ Exit status: 0 success, 1 the build failed, 2 bad input (nothing was written).
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -202,7 +204,8 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
                 print(f"  {industry.profile.id:28} {industry.profile.name} ({industry.profile.terms.customer.plural})")
             print("Modules:")
             for module in sources.modules:
-                print(f"  {module.number:02d} {module.id:26} {module.spec.title} ({module.spec.minutes} min)")
+                title = re.sub(r"\{\{\s*(\w+)[^}]*\}\}", r"\1", module.spec.title)  # {{ customers }} → customers
+                print(f"  {module.number:02d} {module.id:26} {title} ({module.spec.minutes} min)")
         elif command == "schema":
             from .schema import profile_schema_json
 
@@ -246,6 +249,10 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the previous output is unchanged.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`build.py report | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return EXIT_OK
 
 

@@ -98,7 +98,12 @@ def load_yaml(path: Path, display_name: str) -> Document:
         started = ""
         if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
             started = f" ({err.context} that starts at line {err.context_mark.line + 1})"
-        raise LoadFailed(line, f"YAML syntax error: {err.problem}{started}; check indentation and quoting") from None
+        hint = "check indentation and quoting"
+        if err.problem and ("block end" in err.problem or "block mapping" in err.problem):
+            hint = "this line is indented differently from the lines around it; line it up with its siblings"
+        elif err.problem and "mapping values are not allowed" in err.problem:
+            hint = "a value contains ': '; put the whole value in quotes"
+        raise LoadFailed(line, f"YAML syntax error: {err.problem}{started}; {hint}") from None
     except yaml.YAMLError as err:
         raise LoadFailed(None, f"YAML error: {err}") from None
     except RecursionError:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
 
 from .errors import InputError, Problem
 from .model import Profile
@@ -40,14 +43,65 @@ def scaffold(root: Path, new_id: str, source_id: str) -> Path:
         "# Field reference: industries/schema.json. Profile text is plain text: no Markdown, no HTML.",
     ]
     fields = Profile.model_fields
+    nested = nested_field_help()
+    explained: set[str] = set()
     for line in lines:
         key = re.match(r"^([a-z_]+):", line)
         if key and key.group(1) in fields and fields[key.group(1)].description:
             out.append(f"\n# {key.group(1)}: {fields[key.group(1)].description}")
+        inner = re.match(r"^(\s+)(- )?([a-z_]+):", line)
+        if inner and inner.group(3) in nested and inner.group(3) not in explained:
+            explained.add(inner.group(3))  # explain each nested field once, where it first appears
+            out.append(f"{inner.group(1)}# {inner.group(3)}: {nested[inner.group(3)]}")
         if line.startswith("id:"):
             line = f"id: {new_id}"
         elif line.startswith("name:"):
             line = f"name: {name}"
         out.append(line)
+    if not any(line.startswith("program:") for line in lines):
+        out += [
+            f"\n# program: {fields['program'].description}; formats: content/program/formats.yaml",
+            "program:",
+            "  format: three-days",
+        ]
     target.write_text("\n".join(out).replace("\n\n\n", "\n\n") + "\n", encoding="utf-8")
     return target
+
+
+def nested_field_help() -> dict[str, str]:
+    """Field name → what it holds (and its allowed values), for every model inside a profile."""
+    help_text: dict[str, str] = {}
+
+    def visit(model: type[BaseModel]) -> None:
+        for name, info in model.model_fields.items():
+            allowed = _literal_values(info.annotation)
+            text = info.description or ""
+            if allowed:
+                text = f"{text}; one of: {' | '.join(allowed)}" if text else f"one of: {' | '.join(allowed)}"
+            if name == "modules":
+                text = "ids of the modules that use this (see `build.py list`)"
+            if text and name not in help_text:
+                help_text[name] = text
+            for inner in _models_in(info.annotation):
+                visit(inner)
+
+    for info in Profile.model_fields.values():
+        for inner in _models_in(info.annotation):
+            visit(inner)
+    return help_text
+
+
+def _literal_values(annotation: Any) -> list[str]:
+    if get_origin(annotation) is Literal:
+        return [str(v) for v in get_args(annotation)]
+    for arg in get_args(annotation):
+        found = _literal_values(arg)
+        if found:
+            return found
+    return []
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]

@@ -68,7 +68,18 @@ def schema_problems(model: type[BaseModel], doc: Document) -> tuple[Any, list[Pr
     try:
         return model.model_validate(doc.data), []
     except ValidationError as err:
-        return None, [_problem_from_error(model, doc, e) for e in err.errors(include_url=False)]
+        errors = err.errors(include_url=False)
+        # A misspelt field shows up twice: as unknown, and its real name as missing. Report it once.
+        misspelt = {
+            (tuple(e["loc"][:-1]), close)
+            for e in errors
+            if e["type"] == "extra_forbidden"
+            for close in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(model, tuple(e["loc"][:-1])), n=1)
+        }
+        errors = [
+            e for e in errors if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
+        ]
+        return None, [_problem_from_error(model, doc, e) for e in errors]
 
 
 def _problem_from_error(model: type[BaseModel], doc: Document, error: Any) -> Problem:
