@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -74,8 +75,25 @@ def class_blocks(html: str, css_class: str) -> list[str]:
 
 
 def pdf_pages(path: Path) -> list[str]:
-    """Extracted text of each page of a PDF."""
-    return [page.extract_text() or "" for page in PdfReader(path).pages]
+    """Extracted text of each page of a PDF (cached per file version: extraction is slow)."""
+    stat = path.stat()
+    return list(_pdf_pages(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _pdf_pages(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def pdf_body_pages(path: Path) -> list[str]:
+    """Page texts without the running head and page number WeasyPrint puts last on each page."""
+    bodies = []
+    for text in pdf_pages(path):
+        lines = text.splitlines()
+        if lines and lines[-1].strip().isdigit():
+            lines = lines[:-2]
+        bodies.append("\n".join(lines))
+    return bodies
 
 
 def normalise(text: str) -> str:

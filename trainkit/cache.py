@@ -9,6 +9,7 @@ so it is swapped in and out together with the outputs it describes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -39,6 +40,15 @@ class FileHasher:
         return sorted(p.relative_to(self.root).as_posix() for p in base.glob(pattern) if p.is_file())
 
 
+@functools.cache
+def code_digest() -> str:
+    """Hash of the pipeline's own source: the code that runs, wherever the project is."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _key(parts: Iterable[str]) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -55,8 +65,7 @@ def edition_key(hasher: FileHasher, industry_file: str, edition: Edition, build_
         files += hasher.files("content/modules", "*/lesson.md")
     files += hasher.files("content/program") + hasher.files("templates/pages") + hasher.files("templates/macros")
     files += hasher.files("templates/print") if edition.output == "pdf" else hasher.files("templates/site")
-    files += hasher.files("trainkit", "*.py")
-    parts = [__version__, edition.id, build_date] + [f"{f}={hasher.digest(f)}" for f in files]
+    parts = [__version__, code_digest(), edition.id, build_date] + [f"{f}={hasher.digest(f)}" for f in files]
     return _key(parts)
 
 
