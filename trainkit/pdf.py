@@ -103,15 +103,18 @@ def project_only_fetcher(root: Path) -> Any:
     return ProjectOnlyFetcher(allowed_protocols=["file"], fail_on_errors=True)
 
 
-def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> None:
-    """Render ``rendered`` to a PDF file at ``target``."""
+def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> int:
+    """Render ``rendered`` to a PDF file at ``target``; return its number of pages."""
     import weasyprint
 
     html = edition_html(root, rendered)
     base_url = (root / "templates" / "print").as_uri() + "/"
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
         # PDF/UA-1: tagged structure, /Lang and XMP metadata, for screen readers and archives.
-        document.write_pdf(target, pdf_variant="pdf/ua-1", custom_metadata=True)
+        options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
+        document = source.render(**options)
+        document.write_pdf(target, **options)
+        return len(document.pages)
     except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
         raise BuildError(f"WeasyPrint could not render {target.name}: {err}") from err
