@@ -53,6 +53,39 @@ def link_project(root: Path, profiles: dict[str, bytes | Path], copy: tuple[str,
     return root
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is missing: run `make test`, which installs the Debian package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def rendered(sources):
+    """Every edition of every shipped industry rendered to Markdown once: {industry: {edition: ...}}."""
+    from trainkit.pipeline import render_all
+
+    return render_all(sources, sources.industries)
+
+
 @pytest.fixture(scope="session")
 def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One build of the minimal profile, shared: copy it with `copy_minimal_build` to start from it."""
@@ -98,13 +131,7 @@ def make_project_factory(tmp_path_factory: pytest.TempPathFactory):
 
     class Factory:
         def __call__(self, profiles: dict[str, bytes]) -> Path:
-            root = tmp_path_factory.mktemp("fuzz")
-            for shared in ("content", "templates", "mkdocs.yml"):
-                (root / shared).symlink_to(PROJECT_ROOT / shared)
-            (root / "industries").mkdir()
-            for name, data in profiles.items():
-                (root / "industries" / name).write_bytes(data)
-            return root
+            return link_project(tmp_path_factory.mktemp("fuzz") / "project", dict(profiles))
 
         def run(self, root: Path) -> tuple[int, str]:
             err = io.StringIO()

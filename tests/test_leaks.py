@@ -7,7 +7,6 @@ same industry, then searched for in every learner-facing output: each site page 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 from conftest import SHIPPED_IDS
@@ -15,18 +14,12 @@ from textutil import class_blocks, normalise, pdf_pages, site_article_text, text
 
 from trainkit.editions import FACILITATOR, LEARNER_EDITIONS, WORKBOOK, Edition
 from trainkit.pdf import markdown_converter
-from trainkit.pipeline import PROJECT_ROOT, load_sources, render_all
+from trainkit.pipeline import PROJECT_ROOT
 
 MIN_MARKER = 30  # normalised characters: long enough to be unique to its block
 
 
-@cache
-def rendered_all():
-    sources = load_sources(PROJECT_ROOT)
-    return render_all(sources, sources.industries)
-
-
-def facilitator_markers(industry_id: str) -> list[str]:
+def facilitator_markers(rendered, industry_id: str) -> list[str]:
     """Normalised snippets of facilitator-only blocks that appear nowhere else in the guide.
 
     A facilitator block may repeat profile text the learner also sees (an expected answer that
@@ -34,7 +27,7 @@ def facilitator_markers(industry_id: str) -> list[str]:
     """
     converter = markdown_converter(PROJECT_ROOT)
     markers: list[str] = []
-    for page in rendered_all()[industry_id][FACILITATOR.id].pages:
+    for page in rendered[industry_id][FACILITATOR.id].pages:
         converter.reset()
         html = converter.convert(page.markdown)
         shared = normalise(text_outside_class(html, "facilitator-only"))
@@ -56,18 +49,18 @@ def learner_text(built, industry_id: str, edition: Edition) -> str:
 
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
 @pytest.mark.parametrize("edition", LEARNER_EDITIONS, ids=[e.id for e in LEARNER_EDITIONS])
-def test_no_facilitator_only_text_in_learner_outputs(built, industry_id, edition):
-    markers = facilitator_markers(industry_id)
+def test_no_facilitator_only_text_in_learner_outputs(built, rendered, industry_id, edition):
+    markers = facilitator_markers(rendered, industry_id)
     assert len(markers) > 50, "the facilitator guide should hold plenty of facilitator-only text"
     text = learner_text(built, industry_id, edition)
     leaked = [m for m in markers if m in text]
     assert not leaked, f"{len(leaked)} facilitator-only snippets in {edition.id}: {leaked[:3]}"
 
 
-def test_the_leak_detector_finds_facilitator_text_in_the_facilitator_guide(built):
+def test_the_leak_detector_finds_facilitator_text_in_the_facilitator_guide(built, rendered):
     """The check above can fail: the same markers are found in the guide they came from."""
     industry_id = SHIPPED_IDS[0]
-    markers = facilitator_markers(industry_id)
+    markers = facilitator_markers(rendered, industry_id)
     guide = normalise(" ".join(pdf_pages(built.out / industry_id / "downloads" / FACILITATOR.filename(industry_id))))
     found = sum(m in guide for m in markers)
     assert found >= 0.9 * len(markers)

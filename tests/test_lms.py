@@ -28,8 +28,6 @@ from trainkit.cli import main
 
 MINIMAL = FIXTURES / "good" / "minimal.yaml"
 XSD = FIXTURES / "xsd"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # The official ims_xml.xsd binds the XML namespace as a default namespace, which XML forbids and
 # every current parser rejects; its three attributes (xml:lang, xml:base, xml:link) are the W3C's
 # own, so imports of it are served the W3C schema that xmlschema ships.
@@ -256,18 +254,6 @@ def lms_server(site) -> Iterator[tuple[str, http.server.ThreadingHTTPServer]]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}", httpd
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is missing: run `make test`, which installs the Debian package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def content_frame(launch_frame: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 import pytest
@@ -128,18 +127,9 @@ def test_no_shipped_profile_has_a_field_no_module_uses():
     assert {r.industry_id: list(r.unused) for r in reports if r.unused} == {}
 
 
-@functools.cache
-def rendered_everything():
-    from trainkit.pipeline import load_sources, render_all
-
-    sources = load_sources()
-    return sources, render_all(sources, sources.industries)
-
-
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
 @pytest.mark.parametrize("edition", EDITIONS, ids=[e.id for e in EDITIONS])
-def test_every_module_renders_in_every_edition_that_prints_modules(industry_id, edition):
-    sources, rendered = rendered_everything()
+def test_every_module_renders_in_every_edition_that_prints_modules(sources, rendered, industry_id, edition):
     module_pages = [p for p in rendered[industry_id][edition.id].pages if p.module_id]
     expected = sources.modules if MODULE_PAGES in edition.pages else []
     assert [p.module_id for p in module_pages] == [m.id for m in expected]
