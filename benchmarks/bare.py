@@ -1,9 +1,11 @@
 """Bare MkDocs + bare WeasyPrint on the pages trainkit renders, with no pipeline around them.
 
-    python benchmarks/bare.py PROJECT WORK    (called by run.py; prints "BARE <seconds>")
+    python benchmarks/bare.py PROJECT WORK [--pdf-ua]   (called by run.py; prints "BARE <seconds>")
 
 Inputs (HTML for each PDF, Markdown and mkdocs.yml for each site) are prepared before the clock
-starts; the timed part is only `HTML(...).write_pdf()` and `mkdocs build`, serially.
+starts; the timed part is only `HTML(...).write_pdf()` and `mkdocs build`, serially. With
+``--pdf-ua`` write_pdf() gets the options trainkit uses (PDF/UA-1 tagging and metadata), so the
+files are the same kind the build ships; without it, plain write_pdf() as the issue defines bare.
 """
 
 import subprocess
@@ -21,6 +23,7 @@ from trainkit.site import site_config, write_docs
 from trainkit.sources import load_sources, render_all
 
 root, work = Path(sys.argv[1]), Path(sys.argv[2])
+options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True} if "--pdf-ua" in sys.argv[3:] else {}
 sources = load_sources(root)
 rendered = render_all(sources, sources.industries)
 prepared = []
@@ -38,7 +41,7 @@ base = (root / "templates" / "print").as_uri() + "/"
 t = time.perf_counter()
 for industry_id, htmls in prepared:
     for name, html in htmls:
-        weasyprint.HTML(string=html, base_url=base).write_pdf(work / name)
+        weasyprint.HTML(string=html, base_url=base).write_pdf(work / name, **options)
     config = str(work / industry_id / "mkdocs.yml")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], check=True)
 print(f"BARE {time.perf_counter() - t}")

@@ -4,6 +4,7 @@ reproducible PDFs, fonts that cover every character, and one-module handouts."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from textutil import normalise, pdf_pages
 
 from trainkit.cli import main
 from trainkit.editions import PDF_EDITIONS
+from trainkit.pdf import remember_page_references
 from trainkit.pipeline import PROJECT_ROOT
 
 MINIMAL = FIXTURES / "good" / "minimal.yaml"
@@ -109,3 +111,33 @@ def test_the_print_fonts_have_a_glyph_for_every_character_in_the_sources():
         cmap = TTFont(font).getBestCmap()
         missing = sorted(c for c in shipped_characters() if ord(c) not in cmap)
         assert not missing, f"{font.name} lacks {missing}"
+
+
+def pydyf_page_references(pdf) -> tuple[bytes, ...]:
+    """pydyf 0.13's own definition: the reference of every page, computed on each access."""
+    return tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3])
+
+
+def test_remembered_page_references_follow_every_added_page():
+    import pydyf
+
+    remember_page_references()
+    pdf = pydyf.PDF()
+    for _ in range(5):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert pdf.page_references == pydyf_page_references(pdf)
+    assert len(pdf.page_references) == 5
+
+
+def test_remembering_page_references_leaves_tagged_pdfs_byte_identical(monkeypatch):
+    import pydyf
+    import weasyprint
+
+    remember_page_references()
+    html = "".join(f'<h1 id="c{n}">Chapter {n}</h1><p><a href="#c0">Back</a></p>' for n in range(6))
+    html = f"<html lang='en'><style>h1 {{ break-before: page }}</style><body>{html}</body></html>"
+    options = {"pdf_variant": "pdf/ua-1"}
+    remembered = weasyprint.HTML(string=html).write_pdf(**options)
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(pydyf_page_references))
+    assert weasyprint.HTML(string=html).write_pdf(**options) == remembered
+    assert len(PdfReader(io.BytesIO(remembered)).pages) == 6

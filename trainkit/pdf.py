@@ -7,6 +7,7 @@ project and refuses everything else, so no profile or page can make the build fe
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 from pathlib import Path
@@ -54,17 +55,23 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
         chapters.append(
             {"id": chapter_id, "title": Markup(page.title).unescape(), "html": Markup(html), "sections": sections}
         )
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "templates" / "print"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-    )
-    profile = rendered.industry.profile
-    return env.get_template(rendered.edition.print_template).render(
-        profile=profile,
+    template = _print_environment(root).get_template(rendered.edition.print_template)
+    return template.render(
+        profile=rendered.industry.profile,
         edition=rendered.edition,
         chapters=chapters,
         built_on=build_date().isoformat(),
+    )
+
+
+@functools.cache
+def _print_environment(root: Path) -> jinja2.Environment:
+    # One per project: its template cache is what saves recompiling book.html for every PDF,
+    # and FileSystemLoader still reloads a template whose file changed (build.py serve).
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / "templates" / "print"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
     )
 
 
@@ -103,10 +110,38 @@ def project_only_fetcher(root: Path) -> Any:
     return ProjectOnlyFetcher(allowed_protocols=["file"], fail_on_errors=True)
 
 
+@functools.cache
+def remember_page_references() -> None:
+    """Make pydyf's ``PDF.page_references`` compute its tuple once per page count, not per call.
+
+    pydyf 0.13 rebuilds the tuple of every page's reference on each access, and WeasyPrint's
+    PDF/UA tagging reads it once per tagged element: quadratic in the page count, 4 % of a build in
+    the py-spy profile (benchmarks/results.md). The value only changes when a page is added, so
+    it is kept with the page count it was made for. Output is unchanged (tested); should pydyf
+    change the attribute's shape, its own is left in place.
+    """
+    import pydyf
+
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property) or original.fget is None:
+        return
+    compute = original.fget
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        count = len(pdf.pages["Kids"])
+        remembered = pdf.__dict__.get("_trainkit_page_references")
+        if remembered is None or remembered[0] != count:
+            remembered = pdf.__dict__["_trainkit_page_references"] = (count, compute(pdf))
+        return remembered[1]
+
+    pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
+
+
 def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> int:
     """Render ``rendered`` to a PDF file at ``target``; return its number of pages."""
     import weasyprint
 
+    remember_page_references()
     html = edition_html(root, rendered)
     base_url = (root / "templates" / "print").as_uri() + "/"
     try:

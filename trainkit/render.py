@@ -10,6 +10,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -77,6 +78,7 @@ def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_SHARED_BYTECODE,
     )
     env.filters["upfirst"] = upfirst
     env.filters["source_link"] = source_link
@@ -85,6 +87,36 @@ def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
         macros = env.get_template(name).module
         env.globals.update({k: v for k, v in vars(macros).items() if not k.startswith("_")})
     return env
+
+
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled content templates, kept in memory and shared by every edition's environment.
+
+    The environments differ only in their globals (the edition and its macros), so one compiled
+    template serves them all; compiling afresh per edition and industry was the largest cost of
+    rendering in the py-spy profile. Jinja keys each entry by the template's name and source.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_SHARED_BYTECODE = SharedBytecode()
+_compiled_texts: dict[str, CodeType] = {}  # module.yaml text → compiled code, for every edition
+
+
+def compile_text(env: jinja2.Environment, source: str) -> jinja2.Template:
+    """``env.from_string(source)``, compiled once for every environment made by make_environment."""
+    if source not in _compiled_texts:
+        _compiled_texts[source] = env.compile(source)
+    return env.template_class.from_code(env, _compiled_texts[source], env.make_globals(None))
 
 
 def industry_context(industry: Industry, reads: set[str]) -> dict[str, Any]:
@@ -110,7 +142,7 @@ def render_module_texts(env: jinja2.Environment, module: Module, context: dict[s
             if "{" not in value:
                 return escape_text(value)
             try:
-                return Markup(env.from_string(value).render(context).strip())
+                return Markup(compile_text(env, value).render(context).strip())
             except jinja2.TemplateError as err:
                 line = module.line_of(loc) + max(getattr(err, "lineno", 1) or 1, 1) - 1
                 dotted = ".".join(str(p) for p in loc)
