@@ -31,6 +31,9 @@ class Measurement:
     peak_rss_mb: float
 
 
+NOTES = "## Reading the results"  # the hand-written part of results.md starts here
+
+
 def run_child(args: list[str], cwd: Path) -> Measurement:
     """Run a Python child; return wall time and the peak RSS of the largest process it started."""
     script = (
@@ -181,7 +184,11 @@ def main() -> None:
         growth = per_industry[sizes[-1]] / per_industry[sizes[0]]
         report(f"\nTime per industry at {sizes[-1]} is {growth:.2f} × that at {sizes[0]} (target within 1.10).")
     shutil.rmtree(project, ignore_errors=True)
-    (ROOT / "benchmarks" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = ROOT / "benchmarks" / "results.md"
+    # The written analysis under NOTES is kept; it is dated, so a reader can tell it from the tables.
+    previous = results.read_text(encoding="utf-8") if results.is_file() else ""
+    notes = previous[previous.index(NOTES) :] if NOTES in previous else ""
+    results.write_text("\n".join(lines) + "\n\n" + notes, encoding="utf-8")
 
 
 if __name__ == "__main__":
