@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from conftest import SHIPPED_IDS
 from pypdf import PdfReader
 from textutil import html_text, pdf_pages, site_article_text
 
-from trainkit.editions import EDITIONS, MODULE_PAGES, PDF_EDITIONS
+from trainkit.editions import EDITIONS, FACILITATOR, MODULE_PAGES, PDF_EDITIONS
 
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
@@ -136,3 +137,18 @@ def test_every_module_renders_in_every_edition_that_prints_modules(sources, rend
     for page, module in zip(module_pages, expected, strict=True):
         assert f"# {module.number}. " in page.markdown
         assert "## Knowledge check" in page.markdown and "## Role-play in threes" in page.markdown
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS)
+def test_no_role_play_recurs_in_more_than_two_modules(rendered, industry_id):
+    """Learners stop taking a card seriously the third time they see it."""
+    guide = rendered[industry_id][FACILITATOR.id]
+    titles = [
+        title
+        for page in guide.pages
+        if page.module_id
+        for title in re.findall(r"^### Role-play \d+: (.+)$", page.markdown, re.MULTILINE)
+    ]
+    uses = Counter(titles)
+    assert len(titles) == 24, "two role-plays in each of the twelve modules"
+    assert {title: count for title, count in uses.items() if count > 2} == {}

@@ -79,6 +79,11 @@ class DifficultSituation(Strict):
     channel: ShortText = Field(description="name of one of the profile's channels")
     customer_brief: Text = Field(description="what the person playing the customer knows and feels")
     employee_brief: Text = Field(description="what the person playing the employee knows at the start")
+    customer_role: ShortText | None = Field(
+        default=None,
+        description="the first player's job when they are a colleague, not one of those the organisation serves: "
+        "another team's member, or the staff member a team lead coaches",
+    )
     employee_role: ShortText | None = Field(
         default=None, description="the employee player's job title, when it is not the first frontline role"
     )
