@@ -152,3 +152,17 @@ def test_no_role_play_recurs_in_more_than_two_modules(rendered, industry_id):
     uses = Counter(titles)
     assert len(titles) == 24, "two role-plays in each of the twelve modules"
     assert {title: count for title, count in uses.items() if count > 2} == {}
+
+
+def test_a_card_for_a_colleague_is_labelled_with_their_job_not_the_customer_word(sources, rendered):
+    profile = profile_of(sources, "hotel")
+    coached = next(s for s in profile.difficult_situations if s.customer_role and "coaching" in s.modules)
+    guide = next(p for p in rendered["hotel"][FACILITATOR.id].pages if p.module_id == "coaching")
+    text = html_text(guide.markdown)
+    card = text[text.index(coached.title) :]
+    card = card[: card.find("### Role-play", 1)]
+    role = coached.customer_role
+    assert f"{role[0].upper()}{role[1:]} card" in card
+    assert f"give these to the {role} player only" in card
+    assert "A conversation between colleagues" in card
+    assert "Guest card" not in card
