@@ -18,12 +18,12 @@ import weasyprint
 sys.path.insert(0, sys.argv[1])
 import yaml
 
-from trainkit.pdf import edition_html
+from trainkit.pdf import PDF_OPTIONS, edition_html
 from trainkit.site import site_config, write_docs
 from trainkit.sources import load_sources, render_all
 
 root, work = Path(sys.argv[1]), Path(sys.argv[2])
-options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True} if "--pdf-ua" in sys.argv[3:] else {}
+options = PDF_OPTIONS if "--pdf-ua" in sys.argv[3:] else {}
 sources = load_sources(root)
 rendered = render_all(sources, sources.industries)
 prepared = []

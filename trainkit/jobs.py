@@ -1,8 +1,9 @@
 """The two kinds of work a build schedules, callable in this process or in a worker process.
 
 A worker loads and validates the sources once (``init_worker``) and keeps them for its life:
-that is the one piece of module state in the package, and it exists only inside workers (or for
-the duration of a serial build, set by ``use_sources``).
+that and the compiled-template caches (trainkit/render.py, trainkit/pdf.py) are the package's only
+module state, and the sources exist only inside workers (or for the duration of a serial build,
+set by ``use_sources``).
 """
 
 from __future__ import annotations

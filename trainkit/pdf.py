@@ -137,6 +137,10 @@ def remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
 
 
+#: PDF/UA-1: tagged structure, /Lang and XMP metadata, for screen readers and archives.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
+
+
 def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> int:
     """Render ``rendered`` to a PDF file at ``target``; return its number of pages."""
     import weasyprint
@@ -146,10 +150,8 @@ def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> int:
     base_url = (root / "templates" / "print").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
-        # PDF/UA-1: tagged structure, /Lang and XMP metadata, for screen readers and archives.
-        options = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
-        document = source.render(**options)
-        document.write_pdf(target, **options)
+        document = source.render(**PDF_OPTIONS)
+        document.write_pdf(target, **PDF_OPTIONS)
         return len(document.pages)
     except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
         raise BuildError(f"WeasyPrint could not render {target.name}: {err}") from err
