@@ -162,5 +162,6 @@ def test_a_card_for_a_colleague_is_labelled_with_their_job_not_the_customer_word
     role = coached.customer_role
     assert f"{role[0].upper()}{role[1:]} card" in card
     assert f"give these to the {role} player only" in card
+    assert f"only if the {coached.employee_role} asks" in card
     assert "A conversation between colleagues" in card
     assert "Guest card" not in card
