@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 
+import pytest
 from conftest import FIXTURES, copy_minimal_build, tree_digest
 
 from trainkit.cli import main
 from trainkit.pipeline import PROJECT_ROOT
+from trainkit.write import replace_file, staged_output
 
 MINIMAL = FIXTURES / "good" / "minimal.yaml"
 
@@ -88,3 +91,19 @@ def test_the_lock_stops_a_second_build_with_a_clear_message(make_project, minima
     finally:
         first.send_signal(signal.SIGINT)
         first.wait(timeout=60)
+
+
+def test_an_interrupt_lost_inside_the_build_still_stops_the_swap(tmp_path):
+    """Python drops a KeyboardInterrupt raised inside a finalizer; the build must not swap in."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "index.html").write_text("previous")
+    with pytest.raises(KeyboardInterrupt), staged_output(out, keep_existing=True) as stage:
+        replace_file(stage / "index.html", b"half-built")  # as builds write: never through a hard link
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)  # the handler runs here, as it might inside a destructor
+        except KeyboardInterrupt:
+            pass  # swallowed, as in "Exception ignored in: <finalizer>"
+    assert (out / "index.html").read_text() == "previous"
+    assert not list(tmp_path.glob(".staging-*"))

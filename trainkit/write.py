@@ -10,9 +10,12 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildError
 
@@ -61,12 +64,44 @@ def staged_output(out: Path, keep_existing: bool) -> Iterator[Path]:
         shutil.copytree(out, staging, copy_function=_link_or_copy)
     else:
         staging.mkdir(parents=True)
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with interrupts_noted() as interrupted:
+        try:
+            yield staging
+            if interrupted:  # Ctrl-C arrived but its KeyboardInterrupt was lost on the way
+                raise KeyboardInterrupt
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     swap_into_place(staging, out)
+
+
+@contextmanager
+def interrupts_noted() -> Iterator[list[int]]:
+    """Note every SIGINT while the block runs, and still raise KeyboardInterrupt as usual.
+
+    Python raises KeyboardInterrupt wherever the interpreter happens to be; inside a finalizer
+    (WeasyPrint frees Pango objects in ``ffi.gc`` destructors) it is printed and ignored, and the
+    build would carry on and swap in. The note lets the caller refuse to. Only the main thread
+    may set signal handlers; elsewhere (``serve`` rebuilds in a thread) nothing is noted.
+    """
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum: int, frame: Any) -> None:
+        noted.append(signum)
+        if callable(previous):
+            previous(signum, frame)
+        elif previous == signal.SIG_DFL:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def swap_into_place(staging: Path, out: Path) -> None:
