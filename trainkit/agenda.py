@@ -17,6 +17,10 @@ from .model import DeliveryFormat, FormatsFile, Module
 from .validate import field_path, schema_problems
 
 FORMATS_FILE = "content/program/formats.yaml"
+SESSION_PLANS = "content/program/sessions"
+UNTAUGHT_KINDS = frozenset({"break", "meal"})
+#: Agenda items that need a facilitator plan.
+PLANNED_KINDS = frozenset({"opening", "closing", "practice"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Slot:
     title: str
     kind: str
     module: Module | None
+    plan: str | None = None  # facilitator plan of an opening or closing (content/program/sessions/)
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,55 @@ class Agenda:
     """A delivery format with clock times filled in."""
 
     format_id: str
+    course: str
     title: str
     description: str
     sessions: tuple[AgendaSession, ...]
 
     @property
     def training_minutes(self) -> int:
+        """Minutes of modules only."""
         return sum(slot.minutes for s in self.sessions for slot in s.slots if slot.module is not None)
+
+    @property
+    def contact_minutes(self) -> int:
+        """Minutes in the room with the facilitator: everything but breaks and meals."""
+        return sum(slot.minutes for s in self.sessions for slot in s.slots if slot.kind not in UNTAUGHT_KINDS)
+
+    @property
+    def contact_hours(self) -> str:
+        """``contact_minutes`` in hours as people say them: "13.5", "4" (to the nearest quarter hour)."""
+        hours = round(self.contact_minutes / 15) / 4
+        return f"{hours:g}"
+
+    def session_of(self) -> dict[str, tuple[str, int]]:
+        """Module id → (course, index of the session that schedules it)."""
+        return {
+            slot.module.id: (self.course, index)
+            for index, session in enumerate(self.sessions)
+            for slot in session.slots
+            if slot.module is not None
+        }
+
+    @property
+    def plans(self) -> list[PlannedSlots]:
+        """Each facilitator plan the agenda uses, with the slots that use it, in order of first use."""
+        found: dict[str, PlannedSlots] = {}
+        for session in self.sessions:
+            for slot in session.slots:
+                if slot.plan:
+                    entry = found.setdefault(slot.plan, PlannedSlots(slot.plan, slot.title, []))
+                    entry.when.append(f"{session.title}, {slot.start}–{slot.end}")
+        return list(found.values())
+
+
+@dataclass(frozen=True)
+class PlannedSlots:
+    """A facilitator plan (content/program/sessions/<plan>.md) and when the agenda uses it."""
+
+    plan: str
+    title: str
+    when: list[str]
 
 
 def load_formats(root: Path, modules: dict[str, Module]) -> dict[str, DeliveryFormat]:
@@ -64,6 +111,7 @@ def load_formats(root: Path, modules: dict[str, Module]) -> dict[str, DeliveryFo
     if parsed is None:
         raise InputError(problems)
     problems += format_problems(parsed, doc, modules)
+    problems += plan_problems(parsed, doc, root)
     if problems:
         raise InputError(problems)
     return dict(parsed.formats)
@@ -82,6 +130,17 @@ def format_problems(parsed: FormatsFile, doc: Document, modules: dict[str, Modul
                 item_loc = (*loc, "items", i_index)
                 if item.module is not None:
                     module = modules.get(item.module)
+                    if module is not None and module.course != delivery.course:
+                        problems.append(
+                            Problem(
+                                doc.file,
+                                doc.line_of(item_loc),
+                                field_path(item_loc),
+                                f"module '{item.module}' belongs to the {module.course} course, but this format "
+                                f"schedules the {delivery.course} course; move it to a format of its own course",
+                            )
+                        )
+                        continue
                     if module is None:
                         problems.append(
                             Problem(
@@ -117,7 +176,7 @@ def format_problems(parsed: FormatsFile, doc: Document, modules: dict[str, Modul
                         "shorten a module, move it, or change the session length",
                     )
                 )
-        missing = [m for m in modules if m not in scheduled]
+        missing = [m for m, module in modules.items() if module.course == delivery.course and m not in scheduled]
         twice = sorted({m for m in scheduled if scheduled.count(m) > 1})
         loc = ("formats", format_id)
         if missing:
@@ -138,6 +197,25 @@ def format_problems(parsed: FormatsFile, doc: Document, modules: dict[str, Modul
     return problems
 
 
+def plan_problems(parsed: FormatsFile, doc: Document, root: Path) -> list[Problem]:
+    """Every opening, closing and practice slot names a facilitator plan that exists."""
+    problems: list[Problem] = []
+    for format_id, delivery in parsed.formats.items():
+        for s_index, session in enumerate(delivery.sessions):
+            for i_index, item in enumerate(session.items):
+                if item.kind not in PLANNED_KINDS:
+                    continue
+                loc = ("formats", format_id, "sessions", s_index, "items", i_index)
+                if item.plan is None:
+                    message = f"a {item.kind} needs a facilitator plan: add plan: ID for {SESSION_PLANS}/ID.md"
+                elif not (root / SESSION_PLANS / f"{item.plan}.md").is_file():
+                    message = f"no facilitator plan {SESSION_PLANS}/{item.plan}.md; write it or fix the name"
+                else:
+                    continue
+                problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc), message))
+    return problems
+
+
 def build_agenda(format_id: str, delivery: DeliveryFormat, modules: dict[str, Module]) -> Agenda:
     """Fill in clock times for every slot of every session."""
     sessions = []
@@ -149,9 +227,10 @@ def build_agenda(format_id: str, delivery: DeliveryFormat, modules: dict[str, Mo
             minutes = module.spec.minutes if module else int(item.minutes or 0)
             title = f"{module.number}. {module.spec.title}" if module else str(item.title)
             end = clock + datetime.timedelta(minutes=minutes)
-            slots.append(Slot(clock.strftime("%H:%M"), end.strftime("%H:%M"), minutes, title, item.kind, module))
+            slot = Slot(clock.strftime("%H:%M"), end.strftime("%H:%M"), minutes, title, item.kind, module, item.plan)
+            slots.append(slot)
             clock = end
         sessions.append(
             AgendaSession(session.title, session.start, clock.strftime("%H:%M"), session.minutes, tuple(slots))
         )
-    return Agenda(format_id, delivery.title, delivery.description, tuple(sessions))
+    return Agenda(format_id, delivery.course, delivery.title, delivery.description, tuple(sessions))

@@ -51,13 +51,7 @@ def _render(
     sources = _sources[0]
     (industry,) = sources.select([industry_id])
     rendered = render_edition(
-        Path(root),
-        _environment(root, edition.id),
-        industry,
-        sources.modules,
-        edition,
-        sources.agenda(industry),
-        download_facts=facts,
+        Path(root), _environment(root, edition.id), industry, sources.program(industry), edition, download_facts=facts
     )
     problems = terminology_problems(Path(root), rendered, sources.modules)
     if problems:

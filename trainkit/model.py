@@ -30,6 +30,12 @@ CauseType = Literal["skill", "knowledge", "process", "tools", "metric_incentive"
 TRAINABLE_CAUSES: frozenset[str] = frozenset({"skill", "knowledge"})
 
 ChannelKind = Literal["phone", "chat", "email", "in_person", "social", "video", "messaging", "letter", "self_service"]
+#: The kind of conversation a role-play practises; it sets the instructions and the minutes a round needs
+#: (content/program/roleplay.yaml).
+ConversationKind = Literal["customer", "colleague", "written", "coaching"]
+#: Channels whose contacts are written: a role-play on one of them is a written exchange.
+WRITTEN_CHANNELS: frozenset[str] = frozenset({"email", "letter", "chat", "messaging", "social"})
+Spelling = Literal["en-US", "en-GB"]
 
 
 class Strict(BaseModel):
@@ -73,9 +79,21 @@ class MomentOfTruth(Strict):
     why_it_matters: Text
 
 
+class HiddenFact(Strict):
+    fact: Text = Field(description="what the first player knows but says only when asked well")
+    reveal_if: ShortText = Field(
+        description="the cue that earns it, completing 'Reveal if …', e.g. 'asked how the delay affects the trip'"
+    )
+
+
 class DifficultSituation(Strict):
     id: Slug
     title: ShortText
+    kind: ConversationKind = Field(
+        default="customer",
+        description="customer: a contact with someone the organisation serves; colleague: a hand-off between "
+        "teams; written: an email, letter or chat exchange; coaching: a team lead coaching a staff member",
+    )
     channel: ShortText = Field(description="name of one of the profile's channels")
     customer_brief: Text = Field(description="what the person playing the customer knows and feels")
     employee_brief: Text = Field(description="what the person playing the employee knows at the start")
@@ -87,12 +105,18 @@ class DifficultSituation(Strict):
     employee_role: ShortText | None = Field(
         default=None, description="the employee player's job title, when it is not the first frontline role"
     )
-    hidden_facts: list[Text] = Field(
-        min_length=1, description="revealed only if the employee asks well; facilitator guide only"
+    hidden_facts: list[HiddenFact | Text] = Field(
+        min_length=1,
+        max_length=6,
+        description="revealed only if the employee asks well; printed on slips for the first player only",
     )
-    observer_focus: list[Text] = Field(min_length=2, description="observable behaviours to tick")
+    observer_focus: list[Text] = Field(
+        min_length=2, max_length=8, description="observable behaviours to tick; never name a hidden fact"
+    )
     difficulty: Literal["foundation", "intermediate", "advanced"]
-    modules: list[Slug] = Field(min_length=1, description="ids of the modules that use this role-play")
+    modules: list[Slug] = Field(
+        min_length=1, description="ids of the modules this role-play fits; the build gives each module one"
+    )
 
 
 class LanguageSwap(Strict):
@@ -114,15 +138,51 @@ class Metric(Strict):
     caution: Text = Field(description="how this metric misleads or can be gamed")
 
 
+class Question(Strict):
+    id: Slug
+    question: Text
+    options: list[Text] = Field(min_length=3, max_length=5)
+    answer: int = Field(ge=0, description="index of the correct option, counting from 0")
+    why: Text = Field(description="the reasoning a facilitator reads out; facilitator guide only")
+
+
 class Regulation(Strict):
     name: ShortText
     jurisdiction: ShortText
     summary: Text = Field(description="what the rule covers, in plain words")
+    applies_when: Text | None = Field(
+        default=None, description="which contacts it governs, and which other regime applies instead when"
+    )
+    data_protection: bool = Field(
+        default=False, description="true for the data-protection law of a jurisdiction (GDPR, HIPAA, GLBA …)"
+    )
     what_staff_must_do: list[Text] = Field(min_length=1)
     what_staff_must_not_do: list[Text] = Field(min_length=1)
+    at_the_desk: list[ShortText] = Field(
+        default_factory=list,
+        max_length=6,
+        description="the thresholds, amounts and deadlines staff need at the desk; printed on the job aid",
+    )
+    knowledge_check: list[Question] = Field(
+        default_factory=list, max_length=4, description="scenario questions that test this rule"
+    )
     source: Url = Field(description="official text or regulator guidance (https)")
     last_reviewed: datetime.date
-    modules: list[Slug] = Field(min_length=1)
+    modules: list[Slug] = Field(min_length=1, description="modules that teach this rule")
+
+
+class EmergencyStep(Strict):
+    sign: Text = Field(description="what the person says or shows, e.g. 'reports a smell of gas'")
+    action: Text = Field(description="what staff do at once: the words to say and the transfer to make")
+    call: ShortText = Field(description="who to call, with the real number, e.g. 'National Gas Emergency Service, 0800 111 999'")
+
+
+class Emergencies(Strict):
+    number: ShortText = Field(description="the emergency number of the jurisdiction, e.g. 911, 999 or 112")
+    situations: list[EmergencyStep] = Field(
+        min_length=1, max_length=8, description="the emergencies and risks a contact in this industry can be"
+    )
+    never_assess: Text = Field(description="what frontline staff must never judge themselves, and who does")
 
 
 class KnownIssue(Strict):
@@ -145,7 +205,12 @@ class Branding(Strict):
 
 
 class ProgramSettings(Strict):
-    format: Slug = Field(default="three-days", description="delivery format from content/program/formats.yaml")
+    format: Slug = Field(
+        default="two-and-a-half-days", description="frontline course delivery format from content/program/formats.yaml"
+    )
+    lead_format: Slug = Field(
+        default="half-day", description="team-lead workshop delivery format from content/program/formats.yaml"
+    )
 
 
 class Profile(Strict):
@@ -175,6 +240,21 @@ class Profile(Strict):
         min_length=1, description="symptoms with their causes; only skill and knowledge causes are trained"
     )
     vulnerability_cues: list[Text] = Field(min_length=1, description="signs someone may need extra care")
+    emergencies: Emergencies | None = Field(
+        default=None, description="the screen-and-transfer procedure for contacts that are emergencies"
+    )
+    module_checks: dict[Slug, list[Question]] = Field(
+        default_factory=dict,
+        description="per module id: industry scenario questions added to the module's knowledge check",
+    )
+    examples: dict[Slug, dict[Slug, Text]] = Field(
+        default_factory=dict,
+        description="per module id: the industry's examples for the slots the module's lesson declares",
+    )
+    scorecard: list[Text] = Field(
+        default_factory=list, max_length=6, description="industry behaviours the practice-review scorecard adds"
+    )
+    spelling: Spelling = Field(default="en-US", description="en-US or en-GB, applied to the generic content too")
     glossary: dict[ShortText, Text] = Field(default_factory=dict, description="the industry's words, explained")
     print: PrintSettings = Field(default=PrintSettings(), description="paper size for the PDFs")
     branding: Branding = Field(default=Branding(), description="accent colour of the site and PDFs")
@@ -201,17 +281,11 @@ class Activity(Strict):
     kind: ActivityKind
 
 
-class Question(Strict):
-    id: Slug
-    question: Text
-    options: list[Text] = Field(min_length=3, max_length=5)
-    answer: int = Field(ge=0, description="index of the correct option, counting from 0")
-    why: Text = Field(description="the reasoning a facilitator reads out; facilitator guide only")
-
-
 class RoleplaySpec(Strict):
-    situations: int = Field(default=1, ge=1, le=4, description="how many of the profile's situations")
-    setup: Text = Field(description="how to run it; may use Jinja")
+    kinds: list[ConversationKind] = Field(
+        min_length=1, description="the kinds of conversation this module's role-play can practise"
+    )
+    setup: Text = Field(description="what this module's round practises and what the observer records; may use Jinja")
 
 
 class ModuleSpec(Strict):
@@ -221,12 +295,23 @@ class ModuleSpec(Strict):
     title: ShortText
     summary: Text
     answers_failure: Failure
-    audience: Literal["frontline", "leads"] = Field(default="frontline", description="who the module is written for")
+    audience: Literal["frontline", "leads"] = Field(
+        default="frontline", description="the course the module belongs to: frontline staff, or team leads"
+    )
+    teaches_rules: Literal["data-protection", "other"] | None = Field(
+        default=None,
+        description="teaches the profile's data-protection laws, or its other rules, in full and asks their questions",
+    )
     minutes: int = Field(ge=5, le=480)
     objectives: list[Objective] = Field(min_length=2, max_length=4)
     activities: list[Activity] = Field(min_length=1)
     roleplay: RoleplaySpec
-    knowledge_check: list[Question] = Field(min_length=4)
+    knowledge_check: list[Question] = Field(
+        default_factory=list, description="generic questions; the profile adds its own for the module"
+    )
+    examples: dict[Slug, Text] = Field(
+        default_factory=dict, description="slots every profile fills under examples.<module id>: slot → what it holds"
+    )
     debrief: list[Text] = Field(min_length=1)
     short_on_time: Text
     profile_fields: list[str] = Field(
@@ -244,6 +329,9 @@ class AgendaItem(Strict):
     title: ShortText | None = None
     minutes: int | None = Field(default=None, ge=1, le=240)
     kind: Literal["module", "opening", "break", "meal", "closing", "practice"] = "module"
+    plan: Slug | None = Field(
+        default=None, description="facilitator plan for an opening or closing: content/program/sessions/<plan>.md"
+    )
 
 
 class Session(Strict):
@@ -255,6 +343,7 @@ class Session(Strict):
 
 class DeliveryFormat(Strict):
     title: ShortText
+    course: Literal["frontline", "leads"] = Field(description="the course this format schedules")
     description: Text
     sessions: list[Session] = Field(min_length=1)
 
@@ -265,12 +354,61 @@ class FormatsFile(Strict):
     formats: dict[Slug, DeliveryFormat] = Field(min_length=1)
 
 
+# --------------------------------------------------------------------------- role-play rounds and reinforcement
+
+
+class RoundStep(Strict):
+    name: ShortText
+    minutes: int = Field(ge=1, le=30)
+    what: Text
+
+
+class ConversationRound(Strict):
+    """How one round of a kind of conversation runs, and the least time it needs."""
+
+    title: ShortText
+    steps: list[RoundStep] = Field(min_length=2)
+
+    @property
+    def minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
+
+
+class RoleplayFile(Strict):
+    """``content/program/roleplay.yaml``: one round per kind of conversation."""
+
+    kinds: dict[ConversationKind, ConversationRound]
+
+
+class FollowUp(Strict):
+    when: ShortText
+    who: ShortText
+    minutes: int = Field(ge=1, le=120)
+    what: Text
+
+
+class ScorecardLine(Strict):
+    behaviour: ShortText
+    good: Text
+
+
+class ReinforcementFile(Strict):
+    """``content/program/reinforcement.yaml``: the one follow-up schedule and the one scorecard."""
+
+    follow_up: list[FollowUp] = Field(min_length=1)
+    scorecard: list[ScorecardLine] = Field(min_length=1)
+
+
 # --------------------------------------------------------------------------- loaded sources
 
 
 @dataclass(frozen=True)
 class Module:
-    """A module as loaded from ``content/modules/NN-<id>/``: its spec and where it came from."""
+    """A module as loaded from ``content/modules/NN-<id>/``: its spec and where it came from.
+
+    ``number`` is the module's place in its own course (the folder's NN orders all modules); the
+    frontline course and the team-lead workshop each count from 1.
+    """
 
     number: int
     spec: ModuleSpec
@@ -281,6 +419,11 @@ class Module:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def course(self) -> str:
+        """The course the module belongs to: "frontline" or "leads"."""
+        return self.spec.audience
 
     def line_of(self, path: tuple[str | int, ...]) -> int:
         return self.lines.get(path, 1)

@@ -268,7 +268,7 @@ def certificates(root: Path, industry_id: str, names: list[str], out: Path) -> l
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names:
-        rendered = render_edition(root, env, industry, sources.modules, CERTIFICATE, sources.agenda(industry), name)
+        rendered = render_edition(root, env, industry, sources.program(industry), CERTIFICATE, name)
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "learner"
         target = out / f"{industry_id}-certificate-{slug}.pdf"
@@ -281,15 +281,17 @@ def module_handout(root: Path, industry_id: str, number: int, out: Path) -> Path
     """Just one module's workbook pages, as ``<out>/<id>-module-NN.pdf``, for a single session."""
     sources = load_sources(root)
     (industry,) = sources.select([industry_id])
-    chosen = [m for m in sources.modules if m.number == number]
+    frontline = sources.course_modules("frontline")
+    chosen = [m for m in frontline if m.number == number]
     if not chosen:
-        known = ", ".join(f"{m.number:02d}" for m in sources.modules)
+        known = ", ".join(f"{m.number:02d}" for m in frontline)
         raise InputError([Problem("content/modules", None, "", f"no module number {number:02d}; known: {known}")])
     handout = dataclasses.replace(
         WORKBOOK, id=f"module-{number:02d}", title=f"Participant handout, module {number}", pages=(MODULE_PAGES,)
     )
     env = make_environment(root, handout)
-    rendered = render_edition(root, env, industry, chosen, handout, sources.agenda(industry))
+    program = dataclasses.replace(sources.program(industry), modules=chosen)
+    rendered = render_edition(root, env, industry, program, handout)
     out.mkdir(parents=True, exist_ok=True)
     target = out / handout.filename(industry_id)
     write_pdf(root, rendered, target)

@@ -6,6 +6,7 @@ and line, and profile values reach the page as escaped data, never as markup or 
 
 from __future__ import annotations
 
+import itertools
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -18,10 +19,11 @@ from markupsafe import Markup
 
 from .agenda import Agenda
 from .dataview import DataView
-from .editions import MODULE_PAGES, PDF_EDITIONS, Edition
+from .editions import LEARNER_PDFS, MODULE_PAGES, Edition
 from .errors import InputError, Problem
 from .escape import ProfileText, escape_text, finalize, source_link
-from .model import Industry, Module
+from .model import ConversationRound, DifficultSituation, Industry, Module, ReinforcementFile
+from .roleplays import players
 
 MACRO_TEMPLATES = ("macros/training.md",)
 
@@ -34,6 +36,20 @@ class Page:
     title: str  # plain text, for navigation and running heads
     markdown: str
     module_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything program-wide an edition of one industry is rendered from."""
+
+    modules: list[Module]  # every module of both courses, frontline first
+    agendas: dict[str, Agenda]  # course → agenda in the format the profile chose
+    scenarios: dict[str, DifficultSituation]  # module id → the scenario its role-play uses
+    rounds: dict[str, ConversationRound]  # kind of conversation → how a round runs
+    reinforcement: ReinforcementFile
+
+    def course_modules(self, course: str | None) -> list[Module]:
+        return [m for m in self.modules if course is None or m.course == course]
 
 
 @dataclass
@@ -82,6 +98,7 @@ def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
     )
     env.filters["upfirst"] = upfirst
     env.filters["source_link"] = source_link
+    env.filters["zip_longest"] = lambda first, second: list(itertools.zip_longest(first, second))
     env.globals["edition"] = edition
     for name in MACRO_TEMPLATES:
         macros = env.get_template(name).module
@@ -156,56 +173,125 @@ def render_module_texts(env: jinja2.Environment, module: Module, context: dict[s
     values = module.spec.model_dump()
     texts = {k: fill(v, (k,)) for k, v in values.items()}
     texts["number"] = module.number
+    texts["course"] = module.course
     texts["lesson_template"] = module.lesson_template
     texts["plain_title"] = Markup(texts["title"]).striptags()
     return Ns(texts)
+
+
+def module_context(
+    env: jinja2.Environment, industry: Industry, module: Module, program: Program, reads: set[str], reinforcement: Ns
+) -> dict[str, Any]:
+    """Everything a module's page and its texts may use: its scenario, round, questions and rules."""
+    context = industry_context(industry, reads)
+    profile = context["profile"]
+    scenario = program.scenarios.get(module.id)
+    first_player, employee_player = (
+        players(scenario, context["customer"], context["frontline"], context["manager"])
+        if scenario
+        else (context["customer"], context["frontline"])
+    )
+    context |= {"first_player": ProfileText(first_player), "employee_player": ProfileText(employee_player)}
+    texts = render_module_texts(env, module, context)
+    regulations = [r for r in profile.regulations if module.id in r.modules]
+    teaches = module.spec.teaches_rules
+    taught = [
+        r for r in profile.regulations if teaches and r.data_protection == (teaches == "data-protection")
+    ]
+    industry_questions = list(profile.module_checks.get(module.id, ()))
+    rule_questions = [q for r in taught for q in r.knowledge_check]
+    examples = profile.examples.get(module.id, {})
+    round_ = program.rounds[scenario.kind] if scenario else None
+    steps = [
+        Ns({"name": step.name, "minutes": step.minutes, "what": Markup(compile_text(env, step.what).render(context))})
+        for step in (round_.steps if round_ else [])
+    ]
+    return context | {
+        "module": texts,
+        "scenario": None if scenario is None else wrap_scenario(profile, scenario),
+        "round": None if round_ is None else Ns({"title": round_.title, "minutes": round_.minutes, "steps": steps}),
+        "rotation": rotation(module.number),
+        "questions": [*texts.knowledge_check, *industry_questions, *rule_questions],
+        "rules_here": [r for r in regulations if r not in taught],
+        "rules_taught": taught,
+        "ex": Ns(dict(examples)),
+        "reinforcement": reinforcement,
+        "card_set": module_card_set(module),
+    }
+
+
+def wrap_scenario(profile: Any, scenario: DifficultSituation) -> Any:
+    """The profile's own view of ``scenario`` (so reads are recorded and text stays data)."""
+    for situation in profile.difficult_situations:
+        if situation.id == scenario.id:
+            return situation
+    raise KeyError(scenario.id)
+
+
+def rotation(number: int) -> Ns:
+    """Who plays what in a triad (members A, B, C) in the module numbered ``number`` of a course:
+    the employee role moves one place each module, so everyone plays it in turn."""
+    letters = "ABC"
+    return Ns(
+        {
+            "employee": letters[(number - 1) % 3],
+            "first": letters[number % 3],
+            "observer": letters[(number + 1) % 3],
+        }
+    )
+
+
+def module_card_set(module: Module) -> str:
+    """The number printed on every card and slip of a module's scenario: "F4" or "L1"."""
+    return f"{'F' if module.course == 'frontline' else 'L'}{module.number}"
 
 
 def render_edition(
     root: Path,
     env: jinja2.Environment,
     industry: Industry,
-    modules: list[Module],
+    program: Program,
     edition: Edition,
-    agenda: Agenda,
     learner_name: str = "",
     download_facts: dict[str, tuple[int, int]] | None = None,
 ) -> RenderedEdition:
     """Render every page of ``edition`` for ``industry``; raise InputError on template problems."""
-    texts_by_id: dict[str, Ns] = {}
-    situations_by_id: dict[str, list[Any]] = {}
+    modules = program.course_modules(edition.course)
+    reinforcement = render_reinforcement(env, program.reinforcement, industry_context(industry, set()))
+    contexts: dict[str, dict[str, Any]] = {}
     module_reads: dict[str, set[str]] = {}
-    for module in modules:
+    for module in program.modules:
         reads: set[str] = set()
-        context = industry_context(industry, reads)
-        texts_by_id[module.id] = render_module_texts(env, module, context)
-        situations = [s for s in context["profile"].difficult_situations if module.id in s.modules]
-        situations_by_id[module.id] = situations[: module.spec.roleplay.situations]
+        contexts[module.id] = module_context(env, industry, module, program, reads, reinforcement)
         module_reads[module.id] = reads
-    outline = [
-        Ns({**vars(texts_by_id[m.id]), "path": f"modules/{Path(m.folder).name}.md", "module": m}) for m in modules
-    ]
+    outline = {
+        m.id: Ns({**vars(contexts[m.id]["module"]), "path": f"modules/{Path(m.folder).name}.md", "module": m})
+        for m in program.modules
+    }
+    agenda = program.agendas[edition.course or "frontline"]
 
     pages: list[Page] = []
     reads_by_page: dict[str, set[str]] = {}
     for entry in edition.pages:
         if entry == MODULE_PAGES:
-            for module, item in zip(modules, outline, strict=True):
-                reads = module_reads[module.id]
-                context = industry_context(industry, reads) | {
-                    "module": texts_by_id[module.id],
-                    "situations": situations_by_id[module.id],
-                }
-                markdown = _render(env, root, "pages/module.md", context)
+            for module in modules:
+                item = outline[module.id]
+                markdown = _render(env, root, "pages/module.md", contexts[module.id])
                 pages.append(Page(item.path, f"{module.number}. {item.plain_title}", markdown, module.id))
-                reads_by_page[module.id] = reads
+                reads_by_page[module.id] = module_reads[module.id]
             continue
         reads = set()
         context = industry_context(industry, reads) | {
-            "modules": outline,
+            "modules": [outline[m.id] for m in modules],
+            "courses": {
+                course: Ns({"modules": [outline[m.id] for m in program.course_modules(course)], "agenda": a})
+                for course, a in program.agendas.items()
+            },
+            "module_pages": {m.id: contexts[m.id] for m in program.modules},
             "downloads": downloads(industry, download_facts),
             "agenda": agenda,
-            "titles": {m.id: item.title for m, item in zip(modules, outline, strict=True)},
+            "reinforcement": reinforcement,
+            "titles": {m.id: item.title for m, item in ((m, outline[m.id]) for m in program.modules)},
             "learner_name": ProfileText(learner_name),
         }
         markdown = _render(env, root, entry, context)
@@ -213,6 +299,25 @@ def render_edition(
         pages.append(Page(path, _first_heading(markdown) or Path(entry).stem, markdown))
         reads_by_page[path] = reads
     return RenderedEdition(industry, edition, pages, reads_by_page)
+
+
+def render_reinforcement(env: jinja2.Environment, reinforcement: ReinforcementFile, context: dict[str, Any]) -> Ns:
+    """The follow-up schedule and scorecard with their Jinja filled in (they name the roles)."""
+
+    def fill(text: str) -> Markup:
+        return Markup(compile_text(env, text).render(context)) if "{" in text else escape_text(text)
+
+    return Ns(
+        {
+            "follow_up": [
+                Ns({"when": fill(f.when), "who": fill(f.who), "minutes": f.minutes, "what": fill(f.what)})
+                for f in reinforcement.follow_up
+            ],
+            "scorecard": [
+                Ns({"behaviour": fill(line.behaviour), "good": fill(line.good)}) for line in reinforcement.scorecard
+            ],
+        }
+    )
 
 
 def _first_heading(markdown: str) -> str:
@@ -224,7 +329,7 @@ def downloads(industry: Industry, facts: dict[str, tuple[int, int]] | None = Non
     """The printable editions of an industry, as the site and portal link them; with ``facts``
     (file name → pages, bytes) each also says how long and how large it is."""
     listed = []
-    for edition in PDF_EDITIONS:
+    for edition in LEARNER_PDFS:
         name = edition.filename(industry.profile.id)
         pages, size = (facts or {}).get(name, (0, 0))
         listed.append(

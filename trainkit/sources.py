@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from .agenda import Agenda, build_agenda, load_formats
 from .editions import EDITIONS
 from .errors import ContentQualityError, InputError, Problem
-from .model import DeliveryFormat, Industry, Module
-from .render import RenderedEdition, make_environment, render_edition
+from .model import ConversationRound, DeliveryFormat, Industry, Module, ReinforcementFile, RoleplayFile
+from .render import Program, RenderedEdition, make_environment, render_edition
+from .roleplays import Deal, deal_scenarios
 from .terminology import terminology_problems
+
+ROLEPLAY_FILE = "content/program/roleplay.yaml"
+REINFORCEMENT_FILE = "content/program/reinforcement.yaml"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,11 +28,33 @@ class Sources:
     modules: list[Module]
     industries: list[Industry]
     formats: dict[str, DeliveryFormat]
+    rounds: dict[str, ConversationRound]
+    reinforcement: ReinforcementFile
 
-    def agenda(self, industry: Industry) -> Agenda:
-        """The timed agenda in the delivery format the profile chose."""
-        chosen = industry.profile.program.format
+    def agenda(self, industry: Industry, course: str = "frontline") -> Agenda:
+        """The timed agenda of one course, in the delivery format the profile chose for it."""
+        program = industry.profile.program
+        chosen = program.format if course == "frontline" else program.lead_format
         return build_agenda(chosen, self.formats[chosen], {m.id: m for m in self.modules})
+
+    def course_modules(self, course: str | None) -> list[Module]:
+        """The modules of one course in order (all modules for None)."""
+        return [m for m in self.modules if course is None or m.course == course]
+
+    def program(self, industry: Industry) -> Program:
+        """What every edition of ``industry`` is rendered from, besides the profile."""
+        return Program(
+            self.modules,
+            {course: self.agenda(industry, course) for course in ("frontline", "leads")},
+            self.deal(industry).scenarios,
+            self.rounds,
+            self.reinforcement,
+        )
+
+    def deal(self, industry: Industry) -> Deal:
+        """The scenario each module's role-play uses for this industry."""
+        session_of = self.agenda(industry, "frontline").session_of() | self.agenda(industry, "leads").session_of()
+        return deal_scenarios(industry.profile, self.modules, session_of)
 
     def select(self, industry_ids: list[str] | None) -> list[Industry]:
         """The industries named (all when None); an unknown id is an input error."""
@@ -47,12 +74,37 @@ class Sources:
 
 def load_sources(root: Path = PROJECT_ROOT) -> Sources:
     """Load and validate modules and profiles; raise InputError listing every problem."""
-    from .validate import load_industries, load_modules
+    from .validate import load_content_file, load_industries, load_modules, roleplay_time_problems
 
-    modules = load_modules(root / "content" / "modules", root)
+    modules = numbered_by_course(load_modules(root / "content" / "modules", root))
     formats = load_formats(root, modules)
-    industries = load_industries(root / "industries", root, modules, frozenset(formats))
-    return Sources(root, sorted(modules.values(), key=lambda m: m.number), industries, formats)
+    rounds = load_content_file(root, ROLEPLAY_FILE, RoleplayFile).kinds
+    reinforcement = load_content_file(root, REINFORCEMENT_FILE, ReinforcementFile)
+    problems = roleplay_time_problems(list(modules.values()), rounds, ROLEPLAY_FILE)
+    if problems:
+        raise InputError(problems)
+    courses = {"frontline": "format", "leads": "lead_format"}
+    industries = load_industries(root / "industries", root, modules, formats, courses)
+    ordered = sorted(modules.values(), key=lambda m: (m.course != "frontline", m.number))
+    sources = Sources(root, ordered, industries, formats, dict(rounds), reinforcement)
+    shortfalls = [
+        Problem(industry.file, None, "difficult_situations", shortfall.message)
+        for industry in industries
+        for shortfall in sources.deal(industry).shortfalls
+    ]
+    if shortfalls:
+        raise InputError(shortfalls)
+    return sources
+
+
+def numbered_by_course(modules: dict[str, Module]) -> dict[str, Module]:
+    """Each module numbered by its place in its own course (folders' NN set the order)."""
+    counters: dict[str, int] = {}
+    numbered: dict[str, Module] = {}
+    for module in sorted(modules.values(), key=lambda m: m.number):
+        counters[module.course] = counters.get(module.course, 0) + 1
+        numbered[module.id] = dataclasses.replace(module, number=counters[module.course])
+    return numbered
 
 
 def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[str, RenderedEdition]]:
@@ -63,7 +115,7 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
         env = make_environment(sources.root, edition)
         for industry in industries:
             try:
-                result = render_edition(sources.root, env, industry, sources.modules, edition, sources.agenda(industry))
+                result = render_edition(sources.root, env, industry, sources.program(industry), edition)
             except InputError as err:
                 problems += [p for p in err.problems if p not in problems]
                 continue

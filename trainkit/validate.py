@@ -12,17 +12,33 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
 from .load import Document, LoadFailed, load_yaml
-from .model import TRAINABLE_CAUSES, Industry, Module, ModuleSpec, Profile
+from .model import (
+    TRAINABLE_CAUSES,
+    WRITTEN_CHANNELS,
+    ConversationRound,
+    DeliveryFormat,
+    Industry,
+    Module,
+    ModuleSpec,
+    Profile,
+    Question,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODULE_FOLDER = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 OBSERVER_CHECKLIST = "observer-checklist"
+#: An objective assessed by the profile's own questions for the module (profile.module_checks).
+INDUSTRY_QUESTIONS = "industry-questions"
+#: An objective assessed by the questions of the regulations the module teaches.
+RULE_QUESTIONS = "rule-questions"
+ASSESSMENT_TOKENS = frozenset({OBSERVER_CHECKLIST, INDUSTRY_QUESTIONS, RULE_QUESTIONS})
+M = TypeVar("M", bound=BaseModel)
 
 _EXPECTED = {
     "string_type": "text",
@@ -140,11 +156,56 @@ def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+def load_content_file(root: Path, relative: str, model: type[M]) -> M:
+    """Load one YAML file of content/ into ``model``; raise InputError with every problem."""
+    try:
+        doc = load_yaml(root / relative, relative)
+    except LoadFailed as failed:
+        raise InputError([Problem(relative, failed.line, "", failed.message)]) from None
+    parsed, problems = schema_problems(model, doc)
+    if parsed is None:
+        raise InputError(problems)
+    return parsed  # type: ignore[no-any-return]
+
+
+def roleplay_time_problems(
+    modules: list[Module], rounds: dict[str, ConversationRound], rounds_file: str
+) -> list[Problem]:
+    """A module's role-play activity holds at least one whole round of every kind it practises."""
+    problems: list[Problem] = []
+    for module in modules:
+        kinds = module.spec.roleplay.kinds
+        missing = [kind for kind in kinds if kind not in rounds]
+        if missing:
+            problems.append(
+                Problem(rounds_file, None, "kinds", f"no round defined for kind {', '.join(missing)} ({module.id})")
+            )
+            continue
+        needed = max(rounds[kind].minutes for kind in kinds)
+        for index, activity in enumerate(module.spec.activities):
+            if activity.kind == "roleplay" and activity.minutes < needed:
+                longest = max(kinds, key=lambda kind: rounds[kind].minutes)
+                problems.append(
+                    Problem(
+                        f"{module.folder}/module.yaml",
+                        module.line_of(("activities", index)),
+                        f"activities[{index}].minutes",
+                        f"a {longest} role-play round needs at least {needed} minutes ({rounds_file}) but "
+                        f"this activity has {activity.minutes}; lengthen it or drop the kind from roleplay.kinds",
+                    )
+                )
+    return problems
+
+
 # --------------------------------------------------------------------------- profiles
 
 
 def load_industries(
-    industries_dir: Path, root: Path, module_ids: dict[str, Module], format_ids: frozenset[str] = frozenset()
+    industries_dir: Path,
+    root: Path,
+    module_ids: dict[str, Module],
+    formats: dict[str, DeliveryFormat] | None = None,
+    courses: dict[str, str] | None = None,
 ) -> list[Industry]:
     """Load and check every ``industries/*.yaml``; raise :class:`InputError` with all problems."""
     problems: list[Problem] = []
@@ -165,16 +226,7 @@ def load_industries(
         problems += found
         if profile is not None:
             problems += profile_cross_checks(profile, doc, path.stem, module_ids)
-            if format_ids and profile.program.format not in format_ids:
-                problems.append(
-                    Problem(
-                        shown,
-                        doc.line_of(("program", "format")),
-                        "program.format",
-                        f"Expected one of {', '.join(sorted(format_ids))} (content/program/formats.yaml) "
-                        f"but received '{profile.program.format}'",
-                    )
-                )
+            problems += program_format_problems(profile, doc, formats or {}, courses or {})
             industries.append(Industry(profile, shown))
     if not industries and not problems:
         problems.append(
@@ -202,6 +254,27 @@ def load_industries(
     return industries
 
 
+def program_format_problems(
+    profile: Profile, doc: Document, formats: dict[str, DeliveryFormat], courses: dict[str, str]
+) -> list[Problem]:
+    """Each course's chosen delivery format exists and schedules that course."""
+    problems: list[Problem] = []
+    for course, field in courses.items():
+        chosen = getattr(profile.program, field)
+        fitting = sorted(format_id for format_id, f in formats.items() if f.course == course)
+        if chosen not in fitting:
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(("program", field)),
+                    f"program.{field}",
+                    f"Expected one of {', '.join(fitting)} (the {course} formats in content/program/formats.yaml) "
+                    f"but received '{chosen}'",
+                )
+            )
+    return problems
+
+
 def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: dict[str, Module]) -> list[Problem]:
     """What the schema cannot say: references between fields and to modules."""
     problems: list[Problem] = []
@@ -218,7 +291,7 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
 
     if profile.id != stem:
         report(("id",), f"Expected '{stem}' (the file name) but received '{profile.id}'; make them match")
-    channels = {channel.name for channel in profile.channels}
+    channels = {channel.name: channel.kind for channel in profile.channels}
     situation_ids: set[str] = set()
     for index, situation in enumerate(profile.difficult_situations):
         if situation.channel not in channels:
@@ -226,6 +299,18 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
                 ("difficult_situations", index, "channel"),
                 f"Expected one of the profile's channels ({', '.join(sorted(channels))}) "
                 f"but received '{situation.channel}'",
+            )
+        elif situation.kind == "written" and channels[situation.channel] not in WRITTEN_CHANNELS:
+            report(
+                ("difficult_situations", index, "kind"),
+                f"a written role-play needs a written channel ({', '.join(sorted(WRITTEN_CHANNELS))}), but "
+                f"'{situation.channel}' is {channels[situation.channel]}; change the channel or the kind",
+            )
+        if situation.kind in {"colleague", "coaching"} and not situation.customer_role:
+            report(
+                ("difficult_situations", index, "customer_role"),
+                f"a {situation.kind} role-play needs customer_role: the first player's job (the colleague or "
+                "the staff member being coached)",
             )
         if situation.id in situation_ids:
             report(
@@ -242,14 +327,37 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
                 ("known_issues", index, "modules"),
                 f"a {issue.cause_type} cause is trainable; list the modules that train it",
             )
-    for module in modules.values():
-        tagged = [s for s in profile.difficult_situations if module.id in s.modules]
-        wanted = module.spec.roleplay.situations
-        if len(tagged) < wanted:
-            report(
-                ("difficult_situations",),
-                f"module '{module.id}' needs {wanted} role-play situation(s) but {len(tagged)} list it; "
-                f"add '{module.id}' to the modules of a situation",
+    for module_id, questions in profile.module_checks.items():
+        if module_id not in modules:
+            check_modules(("module_checks",), [module_id])
+        problems.extend(_answer_problems(doc, ("module_checks", module_id), questions))
+    for index, regulation in enumerate(profile.regulations):
+        problems.extend(_answer_problems(doc, ("regulations", index, "knowledge_check"), regulation.knowledge_check))
+    for module_id, slots in profile.examples.items():
+        if module_id not in modules:
+            check_modules(("examples",), [module_id])
+            continue
+        declared = modules[module_id].spec.examples
+        for slot in slots:
+            if slot not in declared:
+                hint = ", ".join(sorted(declared)) or "none"
+                report(("examples", module_id, slot), f"the module declares no example '{slot}'; it declares: {hint}")
+    return problems
+
+
+def _answer_problems(doc: Document, loc: tuple[str | int, ...], questions: list[Question]) -> list[Problem]:
+    """Each question's answer index points at one of its options."""
+    problems = []
+    for index, question in enumerate(questions):
+        if question.answer >= len(question.options):
+            where = (*loc, index, "answer")
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(where),
+                    field_path(where),
+                    f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}",
+                )
             )
     return problems
 
@@ -315,15 +423,11 @@ def module_cross_checks(spec: ModuleSpec, doc: Document, folder_id: str) -> list
                     f"but received '{activity_id}'",
                 )
         for j, assessment in enumerate(objective.assessed_by):
-            if assessment not in question_ids | {OBSERVER_CHECKLIST}:
+            if assessment not in question_ids | ASSESSMENT_TOKENS:
+                tokens = ", ".join(f"'{t}'" for t in sorted(ASSESSMENT_TOKENS))
                 report(
                     ("objectives", index, "assessed_by", j),
-                    f"Expected a knowledge-check question id or '{OBSERVER_CHECKLIST}' but received '{assessment}'",
+                    f"Expected a knowledge-check question id or one of {tokens} but received '{assessment}'",
                 )
-    for index, question in enumerate(spec.knowledge_check):
-        if question.answer >= len(question.options):
-            report(
-                ("knowledge_check", index, "answer"),
-                f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}",
-            )
+    problems.extend(_answer_problems(doc, ("knowledge_check",), spec.knowledge_check))
     return problems
