@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from pypdf import PdfReader
 
-from .editions import PDF_EDITIONS, SITE, Edition, edition_by_id
+from .editions import LEARNER_PDFS, SITE, Edition, edition_by_id
 from .errors import ContentQualityError
 from .pdf import write_pdf
 from .render import RenderedEdition, make_environment, render_edition
@@ -60,9 +60,18 @@ def _render(
 
 
 def render_pdf_job(root: str, industry_id: str, edition_id: str, target: str, stage: str) -> float:
-    """Render one PDF edition to ``target`` (in scratch space); return the seconds taken."""
+    """Render one PDF edition to ``target`` (in scratch space); return the seconds taken.
+
+    Staff editions go straight to their place in the staging folder; learner editions wait in
+    scratch space for the site build, which publishes them with the site.
+    """
     begun = time.perf_counter()
-    pages = write_pdf(Path(root), _render(root, industry_id, edition_by_id(edition_id)), Path(target))
+    edition = edition_by_id(edition_id)
+    pages = write_pdf(Path(root), _render(root, industry_id, edition), Path(target))
+    if not edition.learner:
+        destination = Path(stage) / edition.path(industry_id)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, destination)
     # Remember the page count beside the outputs: the site lists it, and counting pages of a
     # finished PDF again (pypdf) cost 5 s per industry in the profile.
     replace_file(Path(stage) / PAGE_COUNTS / Path(target).name, str(pages).encode())
@@ -70,12 +79,12 @@ def render_pdf_job(root: str, industry_id: str, edition_id: str, target: str, st
 
 
 def build_site_job(root: str, industry_id: str, scratch: str, stage: str) -> float:
-    """Build the industry's site into the staging folder, with all its PDFs as downloads."""
+    """Build the industry's site into the staging folder, with its learner PDFs as downloads."""
     begun = time.perf_counter()
     work, site_dir = Path(scratch), Path(stage) / industry_id
     work.mkdir(parents=True, exist_ok=True)
     pdfs = []
-    for edition in PDF_EDITIONS:
+    for edition in LEARNER_PDFS:
         fresh = work / edition.filename(industry_id)
         if not fresh.is_file():  # unchanged since the last build: take it from the previous output
             shutil.copyfile(site_dir / "downloads" / edition.filename(industry_id), fresh)

@@ -23,10 +23,10 @@ from pathlib import Path
 from . import jobs
 from .cache import FileHasher, edition_key, manifest_bytes, read_manifest, site_key
 from .coverage import Coverage, industry_coverage
-from .editions import CERTIFICATE, MODULE_PAGES, PDF_EDITIONS, SITE, WORKBOOK
+from .editions import CERTIFICATE, MODULE_PAGES, PDF_EDITIONS, SITE, STAFF_FOLDER, WORKBOOK, edition_by_id
 from .errors import BuildError, ContentQualityError, InputError, Problem
 from .pdf import build_date, write_pdf
-from .portal import portal_html
+from .portal import portal_html, staff_portal_html
 from .render import make_environment, render_edition
 from .sources import PROJECT_ROOT, Sources, load_sources, render_all
 from .write import output_lock, recover, replace_file, staged_output
@@ -62,6 +62,11 @@ class Task:
     @property
     def name(self) -> str:
         return f"{self.industry_id}/{self.edition_id}"
+
+    @property
+    def for_site(self) -> bool:
+        """A learner PDF, which the industry's site waits for and offers for download."""
+        return self.edition_id != SITE.id and edition_by_id(self.edition_id).learner
 
 
 def check(root: Path = PROJECT_ROOT) -> tuple[Sources, list[Coverage]]:
@@ -102,8 +107,13 @@ def build(
         recover(out)  # a build killed mid-swap or mid-render left something behind
         previous = {} if force else read_manifest(out)
         keys, pdf_tasks, site_tasks = plan(sources, selected, previous, out)
-        portal = portal_html(root, listed_industries(sources, selected, out), build_date().isoformat()).encode()
-        unchanged_portal = (out / "index.html").is_file() and (out / "index.html").read_bytes() == portal
+        listed = listed_industries(sources, selected, out)
+        portal = portal_html(root, listed, build_date().isoformat()).encode()
+        staff_portal = staff_portal_html(root, listed, build_date().isoformat()).encode()
+        unchanged_portal = all(
+            (out / name).is_file() and (out / name).read_bytes() == data
+            for name, data in (("index.html", portal), (f"{STAFF_FOLDER}/index.html", staff_portal))
+        )
         result.reused = sorted(name for name in keys if name not in {t.name for t in pdf_tasks + site_tasks})
         if not pdf_tasks and not site_tasks and unchanged_portal and not force:
             log("Nothing to do: every output is up to date")
@@ -114,19 +124,23 @@ def build(
             ):
                 if industry_ids is None:  # a full build drops industries whose profile was removed
                     known = {i.profile.id for i in sources.industries}
-                    for child in stage.iterdir():
-                        if child.is_dir() and child.name not in known:
-                            shutil.rmtree(child)
+                    for folder in (stage, stage / STAFF_FOLDER):
+                        for child in folder.iterdir() if folder.is_dir() else ():
+                            if child.is_dir() and child.name not in known | {STAFF_FOLDER}:
+                                shutil.rmtree(child)
                 lap("plan and stage")
                 run_tasks(root, sources, stage, Path(scratch), pdf_tasks, site_tasks, jobs_count, progress)
                 lap("render PDFs and sites")
                 replace_file(stage / "index.html", portal)
-                replace_file(stage / "portal.css", (root / "templates" / "site" / "portal.css").read_bytes())
+                replace_file(stage / STAFF_FOLDER / "index.html", staff_portal)
+                portal_css = (root / "templates" / "site" / "portal.css").read_bytes()
+                replace_file(stage / "portal.css", portal_css)
+                replace_file(stage / STAFF_FOLDER / "portal.css", portal_css)
                 replace_file(stage / ".trainkit-cache.json", manifest_bytes({**previous, **keys}))
             lap("swap into place")
         result.rebuilt = sorted(t.name for t in pdf_tasks + site_tasks)
     for industry in selected:
-        result.pdfs += [out / industry.profile.id / "downloads" / e.filename(industry.profile.id) for e in PDF_EDITIONS]
+        result.pdfs += [out / e.path(industry.profile.id) for e in PDF_EDITIONS]
     result.seconds = time.perf_counter() - started
     return result
 
@@ -146,8 +160,9 @@ def plan(
         for edition in PDF_EDITIONS:
             task = Task(industry_id, edition.id, edition_key(hasher, industry.file, edition, date))
             keys[task.name] = task.key
-            pdf_keys.append(task.key)
-            existing = out / industry_id / "downloads" / edition.filename(industry_id)
+            if edition.learner:  # the site offers only learner editions for download
+                pdf_keys.append(task.key)
+            existing = out / edition.path(industry_id)
             if previous.get(task.name) != task.key or not existing.is_file():
                 pdf_tasks.append(task)
         site = Task(industry_id, SITE.id, site_key(edition_key(hasher, industry.file, SITE, date), pdf_keys))
@@ -183,7 +198,7 @@ def run_tasks(
     total = len(pdf_tasks) + len(site_tasks)
     waiting_pdfs = {task.industry_id: 0 for task in site_tasks}
     for task in pdf_tasks:
-        if task.industry_id in waiting_pdfs:
+        if task.industry_id in waiting_pdfs and task.for_site:
             waiting_pdfs[task.industry_id] += 1
     sites = {task.industry_id: task for task in site_tasks}
     for task in pdf_tasks:
@@ -214,7 +229,7 @@ def run_tasks(
         ready = []
         if error is not None:
             failed.add(task.industry_id)
-        if task.edition_id != SITE.id and task.industry_id in waiting_pdfs:
+        if task.for_site and task.industry_id in waiting_pdfs:
             waiting_pdfs[task.industry_id] -= 1
             if waiting_pdfs[task.industry_id] == 0 and task.industry_id not in failed:
                 ready.append(sites.pop(task.industry_id))

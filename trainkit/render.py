@@ -325,11 +325,16 @@ def _first_heading(markdown: str) -> str:
     return Markup(match.group(1)).striptags() if match else ""
 
 
-def downloads(industry: Industry, facts: dict[str, tuple[int, int]] | None = None) -> list[Ns]:
-    """The printable editions of an industry, as the site and portal link them; with ``facts``
-    (file name → pages, bytes) each also says how long and how large it is."""
+def downloads(
+    industry: Industry,
+    facts: dict[str, tuple[int, int]] | None = None,
+    editions: tuple[Edition, ...] = LEARNER_PDFS,
+) -> list[Ns]:
+    """The printable editions of an industry (the learner ones unless told), as the site and
+    portal link them; with ``facts`` (file name → pages, bytes) each also says how long and how
+    large it is."""
     listed = []
-    for edition in LEARNER_PDFS:
+    for edition in editions:
         name = edition.filename(industry.profile.id)
         pages, size = (facts or {}).get(name, (0, 0))
         listed.append(
