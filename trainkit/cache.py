@@ -59,7 +59,7 @@ def _key(parts: Iterable[str]) -> str:
 
 def edition_key(hasher: FileHasher, industry_file: str, edition: Edition, build_date: str) -> str:
     """Cache key of one PDF edition of one industry."""
-    files = [industry_file, "content/program/formats.yaml", "mkdocs.yml"]
+    files = [industry_file, "content/spelling.yaml", "mkdocs.yml"]
     files += hasher.files("content/modules", "*/module.yaml")
     if MODULE_PAGES in edition.pages:
         files += hasher.files("content/modules", "*/lesson.md")

@@ -41,8 +41,8 @@ def use_sources(sources: Sources) -> None:
 
 
 @cache
-def _environment(root: str, edition_id: str) -> jinja2.Environment:
-    return make_environment(Path(root), edition_by_id(edition_id))
+def _environment(root: str, edition_id: str, spelling: str) -> jinja2.Environment:
+    return make_environment(Path(root), edition_by_id(edition_id), spelling)
 
 
 def _render(
@@ -50,9 +50,8 @@ def _render(
 ) -> RenderedEdition:
     sources = _sources[0]
     (industry,) = sources.select([industry_id])
-    rendered = render_edition(
-        Path(root), _environment(root, edition.id), industry, sources.program(industry), edition, download_facts=facts
-    )
+    env = _environment(root, edition.id, industry.profile.spelling)
+    rendered = render_edition(Path(root), env, industry, sources.program(industry), edition, download_facts=facts)
     problems = terminology_problems(Path(root), rendered, sources.modules)
     if problems:
         raise ContentQualityError(problems)

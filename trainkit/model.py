@@ -174,7 +174,9 @@ class Regulation(Strict):
 class EmergencyStep(Strict):
     sign: Text = Field(description="what the person says or shows, e.g. 'reports a smell of gas'")
     action: Text = Field(description="what staff do at once: the words to say and the transfer to make")
-    call: ShortText = Field(description="who to call, with the real number, e.g. 'National Gas Emergency Service, 0800 111 999'")
+    call: ShortText = Field(
+        description="who to call, with the real number, e.g. 'National Gas Emergency Service, 0800 111 999'"
+    )
 
 
 class Emergencies(Strict):
@@ -388,7 +390,7 @@ class FollowUp(Strict):
 
 
 class ScorecardLine(Strict):
-    behaviour: ShortText
+    behavior: ShortText
     good: Text
 
 

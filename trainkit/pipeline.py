@@ -279,7 +279,7 @@ def certificates(root: Path, industry_id: str, names: list[str], out: Path) -> l
     """A certificate of completion for each learner name, as ``<out>/<id>-certificate-<name>.pdf``."""
     sources = load_sources(root)
     (industry,) = sources.select([industry_id])
-    env = make_environment(root, CERTIFICATE)
+    env = make_environment(root, CERTIFICATE, industry.profile.spelling)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names:
@@ -304,7 +304,7 @@ def module_handout(root: Path, industry_id: str, number: int, out: Path) -> Path
     handout = dataclasses.replace(
         WORKBOOK, id=f"module-{number:02d}", title=f"Participant handout, module {number}", pages=(MODULE_PAGES,)
     )
-    env = make_environment(root, handout)
+    env = make_environment(root, handout, industry.profile.spelling)
     program = dataclasses.replace(sources.program(industry), modules=chosen)
     rendered = render_edition(root, env, industry, program, handout)
     out.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from .errors import InputError, Problem
 from .escape import ProfileText, escape_text, finalize, source_link
 from .model import ConversationRound, DifficultSituation, Industry, Module, ReinforcementFile
 from .roleplays import players
+from .spelling import SpellingExtension, load_variety, respell
 
 MACRO_TEMPLATES = ("macros/training.md",)
 
@@ -84,8 +85,9 @@ def upfirst(value: Any) -> Markup:
     return escape_text(text[:1].upper() + text[1:])
 
 
-def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
-    """A strict Jinja environment for one edition, with the training macros as globals."""
+def make_environment(root: Path, edition: Edition, spelling: str = "en-US") -> jinja2.Environment:
+    """A strict Jinja environment for one edition in one spelling variety, with the training macros
+    as globals. The generic content's text is respelled for the variety as it is compiled."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([root / "templates", root / "content"]),
         undefined=jinja2.StrictUndefined,
@@ -94,8 +96,11 @@ def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_SHARED_BYTECODE,
+        extensions=[SpellingExtension],
+        bytecode_cache=_SHARED_BYTECODE.setdefault(spelling, SharedBytecode()),
     )
+    env.spelling_changes = load_variety(root, spelling)  # type: ignore[attr-defined]
+    env.globals["spelling"] = spelling
     env.filters["upfirst"] = upfirst
     env.filters["source_link"] = source_link
     env.filters["zip_longest"] = lambda first, second: list(itertools.zip_longest(first, second))
@@ -125,15 +130,16 @@ class SharedBytecode(jinja2.BytecodeCache):
         self._store[bucket.key] = bucket.bytecode_to_string()
 
 
-_SHARED_BYTECODE = SharedBytecode()
-_compiled_texts: dict[str, CodeType] = {}  # module.yaml text → compiled code, for every edition
+_SHARED_BYTECODE: dict[str, SharedBytecode] = {}  # one store per spelling variety
+_compiled_texts: dict[tuple[str, str], CodeType] = {}  # (variety, module.yaml text) → compiled code
 
 
 def compile_text(env: jinja2.Environment, source: str) -> jinja2.Template:
     """``env.from_string(source)``, compiled once for every environment made by make_environment."""
-    if source not in _compiled_texts:
-        _compiled_texts[source] = env.compile(source)
-    return env.template_class.from_code(env, _compiled_texts[source], env.make_globals(None))
+    key = (str(env.globals.get("spelling", "en-US")), source)
+    if key not in _compiled_texts:
+        _compiled_texts[key] = env.compile(source)
+    return env.template_class.from_code(env, _compiled_texts[key], env.make_globals(None))
 
 
 def industry_context(industry: Industry, reads: set[str]) -> dict[str, Any]:
@@ -157,7 +163,7 @@ def render_module_texts(env: jinja2.Environment, module: Module, context: dict[s
     def fill(value: Any, loc: tuple[str | int, ...]) -> Any:
         if isinstance(value, str):
             if "{" not in value:
-                return escape_text(value)
+                return escape_text(respell(value, env.spelling_changes))  # type: ignore[attr-defined]
             try:
                 return Markup(compile_text(env, value).render(context).strip())
             except jinja2.TemplateError as err:
@@ -195,9 +201,7 @@ def module_context(
     texts = render_module_texts(env, module, context)
     regulations = [r for r in profile.regulations if module.id in r.modules]
     teaches = module.spec.teaches_rules
-    taught = [
-        r for r in profile.regulations if teaches and r.data_protection == (teaches == "data-protection")
-    ]
+    taught = [r for r in profile.regulations if teaches and r.data_protection == (teaches == "data-protection")]
     industry_questions = list(profile.module_checks.get(module.id, ()))
     rule_questions = [q for r in taught for q in r.knowledge_check]
     examples = profile.examples.get(module.id, {})
@@ -305,7 +309,9 @@ def render_reinforcement(env: jinja2.Environment, reinforcement: ReinforcementFi
     """The follow-up schedule and scorecard with their Jinja filled in (they name the roles)."""
 
     def fill(text: str) -> Markup:
-        return Markup(compile_text(env, text).render(context)) if "{" in text else escape_text(text)
+        if "{" in text:
+            return Markup(compile_text(env, text).render(context))
+        return escape_text(respell(text, env.spelling_changes))  # type: ignore[attr-defined]
 
     return Ns(
         {
@@ -314,7 +320,7 @@ def render_reinforcement(env: jinja2.Environment, reinforcement: ReinforcementFi
                 for f in reinforcement.follow_up
             ],
             "scorecard": [
-                Ns({"behaviour": fill(line.behaviour), "good": fill(line.good)}) for line in reinforcement.scorecard
+                Ns({"behavior": fill(line.behavior), "good": fill(line.good)}) for line in reinforcement.scorecard
             ],
         }
     )

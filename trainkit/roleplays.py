@@ -62,7 +62,9 @@ def deal_scenarios(profile: Profile, modules: Sequence[Module], session_of: Mapp
     for module in modules:
         if module.id in chosen:
             continue
-        same_session = {chosen[m.id].id for m in modules if m.id in chosen and session_of[m.id] == session_of[module.id]}
+        same_session = {
+            chosen[m.id].id for m in modules if m.id in chosen and session_of[m.id] == session_of[module.id]
+        }
         reusable = [situations[i] for i in candidates[module.id] if situations[i].id not in same_session]
         if reusable:
             chosen[module.id] = reusable[0]

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from .agenda import Agenda, build_agenda, load_formats
 from .editions import EDITIONS
 from .errors import ContentQualityError, InputError, Problem
@@ -112,8 +114,12 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
     problems: list[Problem] = []
     rendered: dict[str, dict[str, RenderedEdition]] = {}
     for edition in EDITIONS:
-        env = make_environment(sources.root, edition)
+        envs: dict[str, jinja2.Environment] = {}
         for industry in industries:
+            spelling = industry.profile.spelling
+            if spelling not in envs:
+                envs[spelling] = make_environment(sources.root, edition, spelling)
+            env = envs[spelling]
             try:
                 result = render_edition(sources.root, env, industry, sources.program(industry), edition)
             except InputError as err:
