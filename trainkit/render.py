@@ -191,10 +191,11 @@ def module_context(
     """Everything a module's page and its texts may use: its scenario, round, questions and rules."""
     context = industry_context(industry, reads)
     profile = context["profile"]
-    scenario = program.scenarios.get(module.id)
+    chosen = program.scenarios.get(module.id)
+    scenario = None if chosen is None else wrap_scenario(profile, chosen)  # reads are recorded for coverage
     first_player, employee_player = (
         players(scenario, context["customer"], context["frontline"], context["manager"])
-        if scenario
+        if scenario is not None
         else (context["customer"], context["frontline"])
     )
     context |= {"first_player": ProfileText(first_player), "employee_player": ProfileText(employee_player)}
@@ -205,14 +206,14 @@ def module_context(
     industry_questions = list(profile.module_checks.get(module.id, ()))
     rule_questions = [q for r in taught for q in r.knowledge_check]
     examples = profile.examples.get(module.id, {})
-    round_ = program.rounds[scenario.kind] if scenario else None
+    round_ = program.rounds[chosen.kind] if chosen else None
     steps = [
         Ns({"name": step.name, "minutes": step.minutes, "what": Markup(compile_text(env, step.what).render(context))})
         for step in (round_.steps if round_ else [])
     ]
     return context | {
         "module": texts,
-        "scenario": None if scenario is None else wrap_scenario(profile, scenario),
+        "scenario": scenario,
         "round": None if round_ is None else Ns({"title": round_.title, "minutes": round_.minutes, "steps": steps}),
         "rotation": rotation(module.number),
         "questions": [*texts.knowledge_check, *industry_questions, *rule_questions],

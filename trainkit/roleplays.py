@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .model import DifficultSituation, Module, Profile
 
@@ -89,8 +90,10 @@ def _shortfall_message(profile: Profile, module: Module, candidates: list[int]) 
     )
 
 
-def players(situation: DifficultSituation, customer: str, frontline: str, manager: str) -> tuple[str, str]:
-    """The two players' roles on a scenario's cards: (first player, employee player)."""
+def players(situation: Any, customer: str, frontline: str, manager: str) -> tuple[str, str]:
+    """The two players' roles on a scenario's cards: (first player, employee player).
+
+    ``situation`` is a DifficultSituation or a template's view of one."""
     first = situation.customer_role or customer
     default_employee = manager if situation.kind == "coaching" else frontline
     return first, situation.employee_role or default_employee

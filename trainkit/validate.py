@@ -333,6 +333,15 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
         problems.extend(_answer_problems(doc, ("module_checks", module_id), questions))
     for index, regulation in enumerate(profile.regulations):
         problems.extend(_answer_problems(doc, ("regulations", index, "knowledge_check"), regulation.knowledge_check))
+    for module in modules.values():
+        given = profile.examples.get(module.id, {})
+        for slot, needs in module.spec.examples.items():
+            if slot not in given:
+                report(
+                    ("examples", module.id) if module.id in profile.examples else ("examples",),
+                    f"examples.{module.id}.{slot} is missing: the {module.id} lesson needs {needs} "
+                    f"(declared in {module.folder}/module.yaml); add it in this industry's words",
+                )
     for module_id, slots in profile.examples.items():
         if module_id not in modules:
             check_modules(("examples",), [module_id])
