@@ -202,10 +202,12 @@ def main(argv: list[str] | None = None, root: Path = PROJECT_ROOT) -> int:
             print("Industries:")
             for industry in sources.industries:
                 print(f"  {industry.profile.id:28} {industry.profile.name} ({industry.profile.terms.customer.plural})")
-            print("Modules:")
-            for module in sources.modules:
-                title = re.sub(r"\{\{\s*(\w+)[^}]*\}\}", r"\1", module.spec.title)  # {{ customers }} → customers
-                print(f"  {module.number:02d} {module.id:26} {title} ({module.spec.minutes} min)")
+            for course, heading in (("frontline", "Frontline course"), ("leads", "Team-lead workshop")):
+                print(f"{heading} modules (id, title, minutes, role-play kinds):")
+                for module in sources.course_modules(course):
+                    title = re.sub(r"\{\{\s*(\w+)[^}]*\}\}", r"\1", module.spec.title)  # {{ customers }} → customers
+                    kinds = "/".join(module.spec.roleplay.kinds)
+                    print(f"  {module.number:02d} {module.id:26} {title} ({module.spec.minutes} min; {kinds})")
         elif command == "schema":
             from .schema import profile_schema_json
 
