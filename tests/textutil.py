@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 from pypdf import PdfReader
+
 
 
 class _Text(HTMLParser):
@@ -75,21 +78,25 @@ def class_blocks(html: str, css_class: str) -> list[str]:
 
 
 def pdf_pages(path: Path) -> list[str]:
-    """Extracted text of each page of a PDF (cached per file version: extraction is slow)."""
-    stat = path.stat()
-    return list(_pdf_pages(str(path), stat.st_mtime_ns, stat.st_size))
+    """Extracted text of each page of a PDF, by poppler's pdftotext (cached by content: the same
+    PDF inside a zip or a copied build is extracted once)."""
+    data = path.read_bytes()
+    return list(_pdf_pages(hashlib.sha256(data).hexdigest(), str(path)))
 
 
-@functools.lru_cache(maxsize=64)
-def _pdf_pages(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
+@functools.lru_cache(maxsize=512)
+def _pdf_pages(digest: str, path: str) -> tuple[str, ...]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True, check=True).stdout
+    pages = text.decode("utf-8").split("\f")
+    return tuple(pages[:-1] if pages and not pages[-1].strip() else pages)
 
 
 def pdf_body_pages(path: Path) -> list[str]:
-    """Page texts without the running head and page number WeasyPrint puts last on each page."""
+    """Page texts without the running head and page number WeasyPrint puts last on each page
+    (pypdf keeps WeasyPrint's drawing order, which puts the margin boxes last)."""
     bodies = []
-    for text in pdf_pages(path):
-        lines = text.splitlines()
+    for page in PdfReader(path).pages:
+        lines = (page.extract_text() or "").splitlines()
         if lines and lines[-1].strip().isdigit():
             lines = lines[:-2]
         bodies.append("\n".join(lines))
