@@ -222,6 +222,21 @@ def test_navigation_and_downloads_work_from_disk(from_disk, built, sources, indu
     assert from_disk.remote_requests == []
 
 
+def test_portal_from_disk_leads_to_every_site_and_download(from_disk, built, sources):
+    from_disk.goto((built.out / "index.html").as_uri())
+    hrefs = from_disk.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    targets = {Path(url2pathname(urlsplit(h).path)) for h in hrefs if h.startswith("file:")}
+    assert {built.out / i / "index.html" for i in built.industries} <= targets
+    assert [t for t in targets if not t.is_file()] == []
+    assert all(t.read_bytes().startswith(b"%PDF-") for t in targets if t.suffix == ".pdf")
+    industry = profile_of(sources, built.industries[-1])
+    from_disk.click(f"text={industry.name}")
+    from_disk.wait_for_url(f"**/{industry.id}/index.html")
+    from_disk.locator(".md-search__input").wait_for()
+    assert from_disk.console_errors == []
+    assert from_disk.remote_requests == []
+
+
 def test_every_page_of_a_site_opens_from_disk_without_console_errors(from_disk, built, sources):
     site = built.out / sources.industries[0].profile.id
     # 404.html is for web servers, which send it for a missing address (its links are absolute to
