@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 
 .PHONY: build test check lint system-build system-test
 
-build: system-build $(VENV)/.runtime
+build: system-build $(VENV)/.runtime node_modules/.runtime
 	$(PY) build.py
 
 test: system-test $(VENV)/.dev node_modules/.installed
@@ -22,9 +22,15 @@ system-build:
 system-test:
 	@scripts/install-system-deps.sh test
 
+# package-lock.json pins the Node packages. The build needs iframe-worker (its shim goes into every
+# site so search works from disk); the tests also need axe-core (accessibility checks in Chromium).
+node_modules/.runtime: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	touch $@ node_modules/.runtime
 
 # requirements*.lock pin every package with its hashes (regenerate after editing requirements*.txt:
 #   uv pip compile requirements-dev.txt --generate-hashes --python-version 3.11.7 -o requirements-dev.lock)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages this project needs, and only those that are missing.
-#   scripts/install-system-deps.sh build   what `make build` needs (PDF rendering, fonts)
+#   scripts/install-system-deps.sh build   what `make build` needs (PDF rendering, fonts, npm)
 #   scripts/install-system-deps.sh test    plus what the tests need (Chromium, poppler's pdftoppm)
 set -euo pipefail
 
@@ -8,12 +8,13 @@ build_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 test_packages=(poppler-utils chromium chromium-driver)
 
 wanted=("${build_packages[@]}")
+# npm installs the site's search shim (and the tests' axe-core). Node.js may come from another
+# source (nodesource); install Debian's only when npm is absent.
+if ! command -v npm >/dev/null 2>&1; then
+  wanted+=(nodejs npm)
+fi
 if [[ "${1:-build}" == "test" ]]; then
   wanted+=("${test_packages[@]}")
-  # Node.js may come from another source (nodesource); install Debian's only when npm is absent.
-  if ! command -v npm >/dev/null 2>&1; then
-    wanted+=(nodejs npm)
-  fi
 fi
 
 missing=()

@@ -140,10 +140,10 @@ def test_every_card_and_slip_in_the_kit_sits_whole_on_one_page(built, sources, i
         scenario = deal[module.id]
         number = f"{'f' if module.course == 'frontline' else 'l'}{module.number}"
         pieces = {
-            f"{number}a": scenario.customer_brief,
-            f"{number}b": scenario.employee_brief,
+            f"{number}1": scenario.customer_brief,
+            f"{number}2": scenario.employee_brief,
             **{f"{number}s{i}": fact_text(h) for i, h in enumerate(scenario.hidden_facts, start=1)},
-            f"{number}c": scenario.observer_focus[-1],
+            f"{number}o": scenario.observer_focus[-1],
         }
         for label, text in pieces.items():
             # The label, the first words and the last words of each piece are on one and the same page.

@@ -237,16 +237,22 @@ FAKE_SCORM_LMS = """<!doctype html><meta charset="utf-8"><title>Fake SCORM 1.2 L
 """
 
 
-@pytest.fixture
-def lms_server(site) -> Iterator[tuple[str, http.server.ThreadingHTTPServer]]:
-    """Both packages unpacked side by side (once) beside a fake SCORM LMS page, on 127.0.0.1."""
+@pytest.fixture(scope="module")
+def unpacked(site) -> Path:
+    """Both packages unpacked side by side, as an LMS or a learner with the zip would, beside a fake
+    SCORM LMS page."""
     served = site["root"] / "served"
-    if not served.exists():
-        for fmt in ("scorm12", "cmi5"):
-            with zipfile.ZipFile(package(site, fmt)) as archive:
-                archive.extractall(served / fmt)
-        (served / "lms.html").write_text(FAKE_SCORM_LMS, encoding="utf-8")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FakeLms, directory=str(served)))
+    for fmt in ("scorm12", "cmi5"):
+        with zipfile.ZipFile(package(site, fmt)) as archive:
+            archive.extractall(served / fmt)
+    (served / "lms.html").write_text(FAKE_SCORM_LMS, encoding="utf-8")
+    return served
+
+
+@pytest.fixture
+def lms_server(unpacked) -> Iterator[tuple[str, http.server.ThreadingHTTPServer]]:
+    """The unpacked packages on 127.0.0.1."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FakeLms, directory=str(unpacked)))
     httpd.log = []  # type: ignore[attr-defined]
     httpd.state = {"LMS.LaunchData": FakeLms.launch_data}  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -363,3 +369,25 @@ def test_cmi5_sends_initialized_completed_and_terminated(browser, lms_server):
     page.wait_for_selector("#lms-complete:disabled")
     page.goto("about:blank")
     assert [s["verb"]["id"] for s in statements()].count("http://adlnet.gov/expapi/verbs/completed") == 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fmt", ["scorm12", "cmi5"])
+def test_search_works_from_disk_inside_the_unzipped_package(browser, unpacked, fmt):
+    # Opened from disk there is no LMS: the launch page says progress is not recorded, and the
+    # site in its frame still navigates and searches, with no console error.
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((unpacked / fmt / "launch.html").as_uri())
+    page.wait_for_selector("#lms-status:has-text('progress is not recorded')")
+    site_frame = page.frame_locator("#lms-content")
+    site_frame.locator("nav.md-nav >> text=Agenda").click()
+    site_frame.locator("article h1:has-text('Agenda')").wait_for()
+    site_frame.locator(".md-search__input").click()
+    site_frame.locator(".md-search__input").press_sequentially("patrons", delay=40)
+    site_frame.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    assert "patrons" in site_frame.locator(".md-search-result").inner_text().lower()
+    page.close()
+    assert errors == []

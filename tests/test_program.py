@@ -17,20 +17,23 @@ MINIMAL = FIXTURES / "good" / "minimal.yaml"
 
 
 def pdf_text(built, industry_id, edition):
-    return " ".join(pdf_pages(built.out / industry_id / "downloads" / edition.filename(industry_id)))
+    return " ".join(pdf_pages(built.out / edition.path(industry_id)))
 
 
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
 def test_job_aid_fits_on_two_pages(built, industry_id):
-    reader = PdfReader(built.out / industry_id / "downloads" / JOB_AID.filename(industry_id))
+    reader = PdfReader(built.out / JOB_AID.path(industry_id))
     assert 1 <= len(reader.pages) <= JOB_AID.max_pages == 2
 
 
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
-def test_manager_guide_schedules_follow_ups_on_day_2_and_weeks_1_2_4_8(built, industry_id):
+def test_manager_guide_walks_through_every_step_of_the_follow_up_schedule(built, sources, industry_id):
     text = " ".join(pdf_text(built, industry_id, MANAGER_GUIDE).split())
-    for when in ("day 2", "week 1", "week 2", "week 4", "week 8"):
-        assert re.search(rf"Follow-up: {when}\b", text, re.I), when
+    headings = ["A week before the course", "The working day after each session", "Week 1 after the course"]
+    headings += ["Week 2", "Week 4", "Week 8", "Every month after: practice reviews"]
+    assert len(headings) == len(sources.reinforcement.follow_up)
+    for heading in headings:
+        assert heading in text, heading
     assert "GROW" in text
 
 
@@ -49,9 +52,10 @@ def sections(text: str, headings: list[str]) -> dict[str, str]:
 def test_non_training_causes_are_recommendations_not_training(built, sources, industry_id):
     profile = next(i.profile for i in sources.industries if i.profile.id == industry_id)
     # Body text only: the running heads repeat section names on every page.
-    body = " ".join(pdf_body_pages(built.out / industry_id / "downloads" / PROGRAM_PLAN.filename(industry_id)))
-    parts = sections(body, ["What training will address", "Recommendations to management", "Modules selected and why"])
-    assert set(parts) == {"What training will address", "Recommendations to management", "Modules selected and why"}
+    body = " ".join(pdf_body_pages(built.out / PROGRAM_PLAN.path(industry_id)))
+    headings = ["What training will address", "Recommendations to management", "Two courses, and who attends each"]
+    parts = sections(body, headings)
+    assert set(parts) == set(headings)
     for issue in profile.known_issues:
         # The plan prints each fix under its own label and drops a "Recommendation to management:" prefix.
         fix = normalise(re.sub(r"^Recommendation to management:\s*", "", issue.fix))[:60]
@@ -66,7 +70,9 @@ def test_non_training_causes_are_recommendations_not_training(built, sources, in
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
 def test_program_plan_holds_the_diagnosis_agenda_and_measurement_plan(built, sources, industry_id):
     text = " ".join(pdf_text(built, industry_id, PROGRAM_PLAN).split())
-    for heading in ("Needs diagnosis", "Known issues, diagnosed", "Agenda", "Measurement plan"):
+    for heading in ("Needs diagnosis", "Known issues, diagnosed", "Frontline course: agenda", "Team-lead workshop: agenda"):
+        assert heading in text
+    for heading in ("Follow-up schedule and scorecard", "Measurement plan"):
         assert heading in text
     for level in ("Level 1", "Level 2", "Level 3", "Level 4"):
         assert level in text
@@ -74,22 +80,22 @@ def test_program_plan_holds_the_diagnosis_agenda_and_measurement_plan(built, sou
 
 def test_a_session_that_no_longer_adds_up_fails_check_naming_file_line_and_module(make_project, capsys):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    spec = root / "content" / "modules" / "02-questioning" / "module.yaml"
+    spec = root / "content" / "modules" / "01-questioning" / "module.yaml"
     text = spec.read_text(encoding="utf-8")
     text = text.replace("minutes: 90\n", "minutes: 100\n", 1)
-    text = re.sub(r"(\{id: lesson-four-questions, title: [^,]+, minutes: )20", r"\g<1>30", text)
+    text = re.sub(r"(\{id: lesson-four-questions, title: [^,]+, minutes: )(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + 10}", text)
     spec.write_text(text, encoding="utf-8")
 
     assert main(["check"], root=root) == 2
 
     err = capsys.readouterr().err
-    assert re.search(r"content/program/formats\.yaml:\d+: formats\.three-days\.sessions\[0\]: items add up to", err)
-    assert "content/modules/02-questioning/module.yaml says 100" in err
+    assert re.search(r"content/program/formats\.yaml:\d+: formats\.two-and-a-half-days\.sessions\[0\]: items add up to", err)
+    assert "content/modules/01-questioning/module.yaml says 100" in err
 
 
 def test_an_objective_never_assessed_fails_check_with_file_and_line(make_project, capsys):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    spec = root / "content" / "modules" / "03-positive-language" / "module.yaml"
+    spec = root / "content" / "modules" / "02-positive-language" / "module.yaml"
     lines = spec.read_text(encoding="utf-8").splitlines()
     number = next(i for i, row in enumerate(lines) if row.strip().startswith("assessed_by:"))
     lines[number] = lines[number].split("assessed_by:")[0] + "assessed_by: []"
@@ -98,7 +104,7 @@ def test_an_objective_never_assessed_fails_check_with_file_and_line(make_project
     assert main(["check"], root=root) == 2
 
     err = capsys.readouterr().err
-    assert f"content/modules/03-positive-language/module.yaml:{number + 1}:" in err
+    assert f"content/modules/02-positive-language/module.yaml:{number + 1}:" in err
     assert "assessed_by: Expected at least 1 item" in err
 
 

@@ -26,6 +26,7 @@ import jinja2
 from .errors import BuildError, InputError, Problem
 from .model import Profile
 from .pipeline import PROJECT_ROOT, build, load_sources
+from .site import training_title
 from .write import output_lock, replace_file
 
 
@@ -125,7 +126,7 @@ def package_entries(root: Path, site_dir: Path, profile: Profile, format_id: str
     if not (site_dir / "index.html").is_file():
         raise BuildError(f"{site_dir} holds no built site (index.html is missing); build the industry first")
     files = site_files(site_dir, profile.id)
-    title = f"{profile.name} service training"
+    title = training_title(profile.name)
     env = _environment(root)
     values = {
         "industry_id": profile.id,

@@ -105,7 +105,7 @@ class DifficultSituation(Strict):
     employee_role: ShortText | None = Field(
         default=None, description="the employee player's job title, when it is not the first frontline role"
     )
-    hidden_facts: list[HiddenFact | Text] = Field(
+    hidden_facts: list[HiddenFact] = Field(
         min_length=1,
         max_length=6,
         description="revealed only if the employee asks well; printed on slips for the first player only",
@@ -164,7 +164,7 @@ class Regulation(Strict):
         description="the thresholds, amounts and deadlines staff need at the desk; printed on the job aid",
     )
     knowledge_check: list[Question] = Field(
-        default_factory=list, max_length=4, description="scenario questions that test this rule"
+        min_length=1, max_length=4, description="scenario questions that test this rule: a threshold, a deadline, a regime"
     )
     source: Url = Field(description="official text or regulator guidance (https)")
     last_reviewed: datetime.date
@@ -242,9 +242,7 @@ class Profile(Strict):
         min_length=1, description="symptoms with their causes; only skill and knowledge causes are trained"
     )
     vulnerability_cues: list[Text] = Field(min_length=1, description="signs someone may need extra care")
-    emergencies: Emergencies | None = Field(
-        default=None, description="the screen-and-transfer procedure for contacts that are emergencies"
-    )
+    emergencies: Emergencies = Field(description="the screen-and-transfer procedure for contacts that are emergencies")
     module_checks: dict[Slug, list[Question]] = Field(
         default_factory=dict,
         description="per module id: industry scenario questions added to the module's knowledge check",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,21 @@ from markupsafe import Markup
 
 from .errors import BuildError
 from .render import RenderedEdition
+
+# mkdocs-material's offline plugin makes search work from disk (file://): it inlines the index as a
+# script and needs the iframe-worker shim, because browsers refuse Web Workers on file:// pages.
+# The plugin would load the shim from a CDN; the site carries its own copy from the npm package
+# pinned in package-lock.json instead (`make build` runs `npm ci`), so it works with no network.
+IFRAME_WORKER = Path(__file__).resolve().parent.parent / "node_modules" / "iframe-worker"
+SHIM = "assets/iframe-worker/shim.js"
+SHIM_FILES = {"shim/index.js": SHIM, "LICENSE": "assets/iframe-worker/LICENSE"}
+ENDS_WITH_SERVICE = re.compile(r"\bservices?\s*$", re.IGNORECASE)
+
+
+def training_title(name: str) -> str:
+    """The course title for an industry: "Hotel service training", and "Airline passenger service
+    training" (never "service service") when the name already ends with the word."""
+    return f"{name} training" if ENDS_WITH_SERVICE.search(name) else f"{name} service training"
 
 
 def load_base_config(root: Path) -> dict[str, Any]:
@@ -34,13 +50,15 @@ def site_config(root: Path, rendered: RenderedEdition, docs_dir: Path, site_dir:
     config = load_base_config(root)
     profile = rendered.industry.profile
     # MkDocs renders its theme without autoescape, so every profile value is escaped here.
-    config["site_name"] = html.escape(f"{profile.name} service training")
+    config["site_name"] = html.escape(training_title(profile.name))
     config["site_description"] = html.escape(profile.summary)
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
     config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
     config["nav"] = [{html.escape(Markup(page.title).unescape()): page.path} for page in rendered.pages]
     config["extra"] = {"accent_colour": profile.branding.accent_colour, "industry_id": profile.id}
+    # The offline plugin adds a CDN copy of the shim unless a polyfill already names iframe-worker.
+    config["extra"]["polyfills"] = [SHIM]
     return config
 
 
@@ -58,10 +76,23 @@ def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list
     assets.mkdir(parents=True, exist_ok=True)
     for asset in ("trainkit.css", "trainkit.js"):
         shutil.copyfile(root / "templates" / "site" / asset, assets / asset)
+    copy_iframe_worker_shim(docs_dir)
     downloads = docs_dir / "downloads"
     downloads.mkdir(exist_ok=True)
     for pdf in pdfs:
         shutil.copyfile(pdf, downloads / pdf.name)
+
+
+def copy_iframe_worker_shim(docs_dir: Path) -> None:
+    """Put the npm package's shim (and its licence) where mkdocs.yml's ``extra.polyfills`` points."""
+    for source, target in SHIM_FILES.items():
+        if not (IFRAME_WORKER / source).is_file():
+            raise BuildError(
+                f"{IFRAME_WORKER / source} is missing: the site needs it for search from disk. "
+                "Run `make build` (or `npm ci`) in the project folder to install it"
+            )
+        (docs_dir / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(IFRAME_WORKER / source, docs_dir / target)
 
 
 def build_site(root: Path, rendered: RenderedEdition, work_dir: Path, site_dir: Path, pdfs: list[Path]) -> Path:

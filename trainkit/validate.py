@@ -38,6 +38,7 @@ INDUSTRY_QUESTIONS = "industry-questions"
 #: An objective assessed by the questions of the regulations the module teaches.
 RULE_QUESTIONS = "rule-questions"
 ASSESSMENT_TOKENS = frozenset({OBSERVER_CHECKLIST, INDUSTRY_QUESTIONS, RULE_QUESTIONS})
+INDUSTRY_QUESTIONS_PER_MODULE = 2
 M = TypeVar("M", bound=BaseModel)
 
 _EXPECTED = {
@@ -331,6 +332,20 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
         if module_id not in modules:
             check_modules(("module_checks",), [module_id])
         problems.extend(_answer_problems(doc, ("module_checks", module_id), questions))
+    for module in modules.values():
+        given = len(profile.module_checks.get(module.id, []))
+        if given < INDUSTRY_QUESTIONS_PER_MODULE:
+            report(
+                ("module_checks", module.id) if given else ("module_checks",),
+                f"module_checks.{module.id} has {given} question(s); write at least {INDUSTRY_QUESTIONS_PER_MODULE} "
+                "scenario questions from this industry for the module (one defensible key, distractors as long as it)",
+            )
+    if not any(regulation.data_protection for regulation in profile.regulations):
+        report(
+            ("regulations",),
+            "no regulation has data_protection: true; add the data-protection law of each jurisdiction "
+            "(GDPR, UK GDPR and the Data Protection Act 2018, HIPAA, GLBA …): the privacy module teaches it",
+        )
     for index, regulation in enumerate(profile.regulations):
         problems.extend(_answer_problems(doc, ("regulations", index, "knowledge_check"), regulation.knowledge_check))
     for module in modules.values():
