@@ -198,14 +198,18 @@ def module_context(
         if scenario is not None
         else (context["customer"], context["frontline"])
     )
-    context |= {"first_player": ProfileText(first_player), "employee_player": ProfileText(employee_player)}
+    examples = profile.examples.get(module.id, {})
+    context |= {
+        "first_player": ProfileText(first_player),
+        "employee_player": ProfileText(employee_player),
+        "ex": Ns(dict(examples)),
+    }
     texts = render_module_texts(env, module, context)
     regulations = [r for r in profile.regulations if module.id in r.modules]
     teaches = module.spec.teaches_rules
     taught = [r for r in profile.regulations if teaches and r.data_protection == (teaches == "data-protection")]
     industry_questions = list(profile.module_checks.get(module.id, ()))
     rule_questions = [q for r in taught for q in r.knowledge_check]
-    examples = profile.examples.get(module.id, {})
     round_ = program.rounds[chosen.kind] if chosen else None
     steps = [
         Ns({"name": step.name, "minutes": step.minutes, "what": Markup(compile_text(env, step.what).render(context))})
@@ -219,7 +223,6 @@ def module_context(
         "questions": [*texts.knowledge_check, *industry_questions, *rule_questions],
         "rules_here": [r for r in regulations if r not in taught],
         "rules_taught": taught,
-        "ex": Ns(dict(examples)),
         "reinforcement": reinforcement,
         "card_set": module_card_set(module),
     }
