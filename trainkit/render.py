@@ -10,7 +10,6 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 import jinja2
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from .agenda import Agenda
 from .dataview import DataView
 from .editions import MODULE_PAGES, PDF_EDITIONS, Edition
+from .environment import TemplateCaches, strict_environment
 from .errors import InputError, Problem
 from .escape import ProfileText, escape_text, finalize, source_link
 from .model import Industry, Module
@@ -68,18 +68,20 @@ def upfirst(value: Any) -> Markup:
     return escape_text(text[:1].upper() + text[1:])
 
 
-def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
-    """A strict Jinja environment for one edition, with the training macros as globals."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([root / "templates", root / "content"]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
+def make_environment(root: Path, edition: Edition, caches: TemplateCaches) -> jinja2.Environment:
+    """A strict Jinja environment for one edition, with the training macros as globals.
+
+    Environments made with the same ``caches`` share compiled templates and module texts.
+    """
+    env = strict_environment(
+        [root / "templates", root / "content"],
         finalize=finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_SHARED_BYTECODE,
+        bytecode_cache=caches,
     )
+    env.context_class = TermRecordingContext
     env.filters["upfirst"] = upfirst
     env.filters["source_link"] = source_link
     env.globals["edition"] = edition
@@ -89,48 +91,53 @@ def make_environment(root: Path, edition: Edition) -> jinja2.Environment:
     return env
 
 
-class SharedBytecode(jinja2.BytecodeCache):
-    """Compiled content templates, kept in memory and shared by every edition's environment.
-
-    The environments differ only in their globals (the edition and its macros), so one compiled
-    template serves them all; compiling afresh per edition and industry was the largest cost of
-    rendering in the py-spy profile. Jinja keys each entry by the template's name and source.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Any) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: Any) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-_SHARED_BYTECODE = SharedBytecode()
-_compiled_texts: dict[str, CodeType] = {}  # module.yaml text → compiled code, for every edition
-
-
 def compile_text(env: jinja2.Environment, source: str) -> jinja2.Template:
     """``env.from_string(source)``, compiled once for every environment made by make_environment."""
-    if source not in _compiled_texts:
-        _compiled_texts[source] = env.compile(source)
-    return env.template_class.from_code(env, _compiled_texts[source], env.make_globals(None))
+    caches = env.bytecode_cache
+    if not isinstance(caches, TemplateCaches):
+        return env.from_string(source)
+    return caches.compiled_text(env, source)
+
+
+#: The shortcuts every template may use for the profile's terms, and the field each one shows.
+TERM_SHORTCUTS = {
+    "customer": "profile.terms.customer.singular",
+    "customers": "profile.terms.customer.plural",
+    "org": "profile.terms.organisation",
+    "staff": "profile.terms.staff",
+    "frontline": "profile.terms.frontline_roles",
+    "manager": "profile.terms.manager_role",
+}
+_READS = "__trainkit_reads__"  # context entry holding the page's set of fields read
+
+
+class TermRecordingContext(jinja2.runtime.Context):
+    """Notes a term shortcut as read by a page only when one of its templates names it.
+
+    Jinja resolves each name a template (or a template it includes) uses through this method,
+    so the coverage report says which pages show ``{{ customers }}`` rather than crediting every
+    page with every term the pipeline prepared for it.
+    """
+
+    def resolve_or_missing(self, key: str) -> Any:
+        reads = self.parent.get(_READS)
+        if key in TERM_SHORTCUTS and isinstance(reads, set):
+            reads.add(TERM_SHORTCUTS[key])
+        return super().resolve_or_missing(key)
 
 
 def industry_context(industry: Industry, reads: set[str]) -> dict[str, Any]:
     """The variables every content template may use, documented in content/README.md."""
-    profile = DataView(industry.profile, "profile", reads)
-    terms = profile.terms
+    terms = industry.profile.terms
     return {
-        "profile": profile,
-        "customer": terms.customer.singular,
-        "customers": terms.customer.plural,
-        "org": terms.organisation,
-        "staff": terms.staff,
-        "frontline": terms.frontline_roles[0],
-        "manager": terms.manager_role,
+        "profile": DataView(industry.profile, "profile", reads),
+        _READS: reads,
+        "customer": ProfileText(terms.customer.singular),
+        "customers": ProfileText(terms.customer.plural),
+        "org": ProfileText(terms.organisation),
+        "staff": ProfileText(terms.staff),
+        "frontline": ProfileText(terms.frontline_roles[0]),
+        "manager": ProfileText(terms.manager_role),
     }
 
 
@@ -196,7 +203,7 @@ def render_edition(
                     "module": texts_by_id[module.id],
                     "situations": situations_by_id[module.id],
                 }
-                markdown = _render(env, root, "pages/module.md", context)
+                markdown = render_template(env, root, "pages/module.md", context)
                 pages.append(Page(item.path, f"{module.number}. {item.plain_title}", markdown, module.id))
                 reads_by_page[module.id] = reads
             continue
@@ -208,7 +215,7 @@ def render_edition(
             "titles": {m.id: item.title for m, item in zip(modules, outline, strict=True)},
             "learner_name": ProfileText(learner_name),
         }
-        markdown = _render(env, root, entry, context)
+        markdown = render_template(env, root, entry, context)
         path = "index.md" if entry == "pages/index.md" else Path(entry).name
         pages.append(Page(path, _first_heading(markdown) or Path(entry).stem, markdown))
         reads_by_page[path] = reads
@@ -242,7 +249,8 @@ def downloads(industry: Industry, facts: dict[str, tuple[int, int]] | None = Non
     return listed
 
 
-def _render(env: jinja2.Environment, root: Path, name: str, context: dict[str, Any]) -> str:
+def render_template(env: jinja2.Environment, root: Path, name: str, context: dict[str, Any]) -> str:
+    """Render template ``name``; a mistake in it is an InputError naming its file and line."""
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as err:
@@ -251,6 +259,13 @@ def _render(env: jinja2.Environment, root: Path, name: str, context: dict[str, A
     except jinja2.TemplateError as err:
         file, line = _template_frame(root, err, name)
         raise InputError([Problem(file, line, "", _describe(err))]) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as err:
+        # An expression in a template failed ({{ 1 / 0 }}, a filter given the wrong kind of
+        # value): the template's author can fix it. Without a template frame it is our bug.
+        file, line = _template_frame(root, err, name)
+        if line is None:
+            raise
+        raise InputError([Problem(file, line, "", f"{type(err).__name__}: {err}; check this expression")]) from None
 
 
 def _template_frame(root: Path, err: BaseException, fallback: str) -> tuple[str, int | None]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .agenda import Agenda, build_agenda, load_formats
 from .editions import EDITIONS
+from .environment import TemplateCaches
 from .errors import ContentQualityError, InputError, Problem
 from .model import DeliveryFormat, Industry, Module
 from .render import RenderedEdition, make_environment, render_edition
@@ -55,12 +56,19 @@ def load_sources(root: Path = PROJECT_ROOT) -> Sources:
     return Sources(root, sorted(modules.values(), key=lambda m: m.number), industries, formats)
 
 
-def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[str, RenderedEdition]]:
-    """Render every edition of every industry in memory; raise InputError with all template problems."""
+def render_all(
+    sources: Sources, industries: list[Industry], caches: TemplateCaches | None = None
+) -> dict[str, dict[str, RenderedEdition]]:
+    """Render every edition of every industry in memory and run every content check.
+
+    Raises InputError with all template problems, then ContentQualityError with every generic
+    word (each reported once, with every page it shows on).
+    """
+    caches = caches or TemplateCaches()
     problems: list[Problem] = []
     rendered: dict[str, dict[str, RenderedEdition]] = {}
     for edition in EDITIONS:
-        env = make_environment(sources.root, edition)
+        env = make_environment(sources.root, edition, caches)
         for industry in industries:
             try:
                 result = render_edition(sources.root, env, industry, sources.modules, edition, sources.agenda(industry))
@@ -72,8 +80,7 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
         raise InputError(problems)
     quality: list[Problem] = []
     for editions in rendered.values():
-        for result in editions.values():
-            quality += [p for p in terminology_problems(sources.root, result, sources.modules) if p not in quality]
+        quality += terminology_problems(sources.root, list(editions.values()), sources.modules)
     if quality:
         raise ContentQualityError(quality)
     return rendered
