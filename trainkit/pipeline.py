@@ -21,7 +21,7 @@ from typing import Any
 
 from . import jobs
 from .cache import FileHasher, Manifest, edition_key, read_manifest, site_key
-from .coverage import Coverage, industry_coverage
+from .coverage import Coverage, industry_coverage, pipeline_fields
 from .editions import CERTIFICATE, MODULE_PAGES, PDF_EDITIONS, SITE, WORKBOOK
 from .environment import TemplateCaches
 from .errors import InputError, Problem
@@ -73,7 +73,8 @@ def check(root: Path = PROJECT_ROOT) -> tuple[Sources, list[Coverage]]:
     """Validate and render everything without writing; return the sources and their coverage."""
     sources = load_sources(root)
     rendered = render_all(sources, sources.industries)
-    return sources, [industry_coverage(industry_id, editions) for industry_id, editions in rendered.items()]
+    pipeline = pipeline_fields(root)
+    return sources, [industry_coverage(industry_id, editions, pipeline) for industry_id, editions in rendered.items()]
 
 
 def build(

@@ -99,20 +99,22 @@ def compile_text(env: jinja2.Environment, source: str) -> jinja2.Template:
     return caches.compiled_text(env, source)
 
 
-#: The shortcuts every template may use for the profile's terms, and the field each one shows.
-TERM_SHORTCUTS = {
+#: Variables every template may use that the pipeline makes from a profile field up front, and
+#: that field: a page reads it only if one of its templates names the variable.
+DERIVED_VARIABLES = {
     "customer": "profile.terms.customer.singular",
     "customers": "profile.terms.customer.plural",
     "org": "profile.terms.organisation",
     "staff": "profile.terms.staff",
     "frontline": "profile.terms.frontline_roles",
     "manager": "profile.terms.manager_role",
+    "agenda": "profile.program.format",
 }
 _READS = "__trainkit_reads__"  # context entry holding the page's set of fields read
 
 
 class TermRecordingContext(jinja2.runtime.Context):
-    """Notes a term shortcut as read by a page only when one of its templates names it.
+    """Notes a derived variable's field as read by a page only when one of its templates names it.
 
     Jinja resolves each name a template (or a template it includes) uses through this method,
     so the coverage report says which pages show ``{{ customers }}`` rather than crediting every
@@ -121,8 +123,8 @@ class TermRecordingContext(jinja2.runtime.Context):
 
     def resolve_or_missing(self, key: str) -> Any:
         reads = self.parent.get(_READS)
-        if key in TERM_SHORTCUTS and isinstance(reads, set):
-            reads.add(TERM_SHORTCUTS[key])
+        if key in DERIVED_VARIABLES and isinstance(reads, set):
+            reads.add(DERIVED_VARIABLES[key])
         return super().resolve_or_missing(key)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..coverage import format_report, industry_coverage
+from ..coverage import format_report, industry_coverage, pipeline_fields
 from ..pipeline import check, load_sources, render_all
 from . import EXIT_OK, Command
 
@@ -27,7 +27,8 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
 def run_report(args: argparse.Namespace, root: Path) -> int:
     sources = load_sources(root)
     rendered = render_all(sources, sources.select(args.industry))
-    print(format_report([industry_coverage(i, e) for i, e in rendered.items()]), end="")
+    pipeline = pipeline_fields(root)
+    print(format_report([industry_coverage(i, e, pipeline) for i, e in rendered.items()]), end="")
     return EXIT_OK
 
 
