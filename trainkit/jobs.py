@@ -76,9 +76,9 @@ def run(during: str, job: Callable[..., Result], *args: Any, **kwargs: Any) -> R
     """Run ``job``; an exception that is not an expected failure becomes an InternalError."""
     try:
         return job(*args, **kwargs)
-    except EXPECTED_FAILURES:
+    except (*EXPECTED_FAILURES, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as err:
+    except BaseException as err:  # some libraries raise BaseException subclasses of their own
         raise InternalError.from_exception(err, during) from None
 
 

@@ -156,6 +156,7 @@ PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "custom_metadata": Tru
 def write_pdf(root: Path, rendered: RenderedEdition, target: Path, caches: TemplateCaches | None = None) -> int:
     """Render ``rendered`` to a PDF file at ``target``; return its number of pages."""
     import weasyprint
+    from weasyprint.urls import FatalURLFetchingError  # a BaseException: a missing stylesheet or image
 
     html = edition_html(root, rendered, caches)
     target.unlink(missing_ok=True)  # a new file, never written through a hard link to an older output
@@ -166,7 +167,7 @@ def write_pdf(root: Path, rendered: RenderedEdition, target: Path, caches: Templ
             document = source.render(**PDF_OPTIONS)
             document.write_pdf(target, **PDF_OPTIONS)
         return len(document.pages)
-    except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
+    except (Exception, FatalURLFetchingError) as err:  # WeasyPrint raises many types; say which edition failed
         template = f"templates/print/{rendered.edition.print_template}"
         raise BuildError(
             f"WeasyPrint could not render {target.name} from {template}: {type(err).__name__}: {err}"

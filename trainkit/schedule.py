@@ -108,7 +108,7 @@ class SerialRunner:
     def finished(self) -> Iterator[Outcome]:
         task, job, args = self._queue.popleft()
         try:
-            yield task, jobs.run(task.name, job, *args), None
+            yield task, jobs.run(f"building {task.name}", job, *args), None
         except Exception as err:  # an expected failure, or a bug already wrapped by jobs.run
             yield task, None, err
 
@@ -132,7 +132,7 @@ class PoolRunner:
         self._pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
 
     def submit(self, task: Task, job: Callable[..., Any], *args: Any) -> None:
-        self._running[self._pool.submit(jobs.run, task.name, job, *args)] = task
+        self._running[self._pool.submit(jobs.run, f"building {task.name}", job, *args)] = task
 
     def pending(self) -> bool:
         return bool(self._running)

@@ -42,8 +42,8 @@ def exit_status(error: BaseException, root: Path) -> int:
         # The reader went away (`build.py report | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    if not isinstance(error, Exception):
-        raise error  # SystemExit and the like are not failures to report
+    if isinstance(error, SystemExit | GeneratorExit):
+        raise error  # not failures: the interpreter's own ways of stopping
     bug = InternalError.from_exception(error, "running the command")
     log = write_bug_log(root, bug)
     say(f"Bug in trainkit (not in your files): {bug.summary}. Please report it ({REPORT_TO}) with the log {log}")
