@@ -6,12 +6,17 @@ import argparse
 from pathlib import Path
 
 from ..coverage import format_report, industry_coverage, pipeline_fields
+from ..errors import InputError
 from ..pipeline import check, load_sources, render_all
+from ..scaffold import unedited_copy_problems
 from . import EXIT_OK, Command
 
 
 def run_check(args: argparse.Namespace, root: Path) -> int:
     sources, reports = check(root)
+    copies = unedited_copy_problems(root, sources.industries)
+    if copies:
+        raise InputError(copies)
     print(f"OK: {len(sources.industries)} profiles and {len(sources.modules)} modules are valid and render.")
     for report in reports:
         used = sum(1 for pages in report.used_by.values() if pages)
