@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,11 +29,32 @@ def sources():
     return load_sources(PROJECT_ROOT)
 
 
+@contextmanager
+def announced(request: pytest.FixtureRequest, what: str) -> Iterator[None]:
+    """Say on the terminal (whatever the capture mode) when a long shared set-up starts and ends,
+    so a test run is never silent for minutes."""
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+
+    def say(line: str) -> None:
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():  # as pytest's live logging does
+            reporter.ensure_newline()
+            reporter.write_line(line)
+
+    started = time.perf_counter()
+    say(f"[set-up] {what}: started")
+    yield
+    say(f"[set-up] {what}: done in {time.perf_counter() - started:.0f} s")
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def built(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> BuildResult:
     """One full build of every shipped industry, shared by every test that reads outputs."""
     out = tmp_path_factory.mktemp("build") / "dist"
-    return build(PROJECT_ROOT, out)
+    with announced(request, f"building all {len(SHIPPED_IDS)} shipped industries (a few minutes)"):
+        return build(PROJECT_ROOT, out)
 
 
 def link_project(root: Path, profiles: dict[str, bytes | Path], copy: tuple[str, ...] = ()) -> Path:
@@ -79,18 +102,20 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def rendered(sources):
+def rendered(sources, request: pytest.FixtureRequest):
     """Every edition of every shipped industry rendered to Markdown once: {industry: {edition: ...}}."""
     from trainkit.pipeline import render_all
 
-    return render_all(sources, sources.industries)
+    with announced(request, "rendering every edition of every shipped industry"):
+        return render_all(sources, sources.industries)
 
 
 @pytest.fixture(scope="session")
-def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def minimal_build(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """One build of the minimal profile, shared: copy it with `copy_minimal_build` to start from it."""
     root = link_project(tmp_path_factory.mktemp("minimal") / "project", {"minimal.yaml": MINIMAL})
-    build(root, root / "dist")
+    with announced(request, "building the minimal profile shared by the cache tests"):
+        build(root, root / "dist")
     return root / "dist"
 
 

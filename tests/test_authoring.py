@@ -15,7 +15,7 @@ def test_every_shipped_profile_points_editors_at_the_schema():
         assert first == SCHEMA_LINE, industry_id
 
 
-def test_new_scaffolds_a_commented_profile_that_checks_clean(make_project, capsys):
+def test_new_scaffolds_a_commented_profile_that_check_flags_until_it_is_rewritten(make_project, capsys):
     root = make_project({"hotel.yaml": PROJECT_ROOT / "industries" / "hotel.yaml"})
     assert main(["new", "cruise-line", "--from", "hotel"], root=root) == 0
     text = (root / "industries" / "cruise-line.yaml").read_text(encoding="utf-8")
@@ -23,7 +23,15 @@ def test_new_scaffolds_a_commented_profile_that_checks_clean(make_project, capsy
     assert "\nid: cruise-line\n" in text
     assert "# difficult_situations: real situations for role-plays" in text
     capsys.readouterr()
-    assert main(["check"], root=root) == 0, capsys.readouterr().err
+
+    assert main(["check"], root=root) == 2, "valid, but still a copy of the hotel profile"
+
+    err = capsys.readouterr().err
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("summary:"))
+    assert f"industries/cruise-line.yaml:{line}: summary: still the same as in industries/hotel.yaml" in err
+    for field in ("terms", "channels", "difficult_situations", "regulations"):
+        assert f" {field}: still the same as in industries/hotel.yaml; rewrite it for Cruise line" in err
+    assert "industries/hotel.yaml:" not in err.replace("as in industries/hotel.yaml", "")
 
 
 def test_new_refuses_an_existing_id_or_a_bad_slug(make_project, capsys):

@@ -6,9 +6,11 @@ import hashlib
 from pathlib import Path
 
 from conftest import MINIMAL, copy_minimal_build
+from pypdf import PdfReader
 
+from trainkit.cache import DEPENDENCY_LOCK, read_manifest
 from trainkit.editions import PDF_EDITIONS
-from trainkit.pipeline import build
+from trainkit.pipeline import build, load_sources, plan
 
 OUTPUTS_PER_INDUSTRY = len(PDF_EDITIONS) + 1  # the PDFs and the site
 
@@ -85,3 +87,26 @@ def test_a_cached_build_is_byte_identical_to_a_forced_one(make_project, minimal_
     build(root, forced_out, jobs_count=1, force=True)
 
     assert digests(forced_out) == digests(out)
+
+
+def test_a_dependency_upgrade_rebuilds_every_output(make_project, minimal_build):
+    root = make_project({"minimal.yaml": MINIMAL})
+    out = copy_minimal_build(minimal_build, root / "dist")
+    sources = load_sources(root)
+    previous = read_manifest(out).keys
+    assert plan(sources, sources.industries, previous, out).pdf_tasks == [], "unchanged: nothing to do"
+
+    (root / DEPENDENCY_LOCK).write_text("weasyprint==71.0 \\\n    --hash=sha256:0123\n", encoding="utf-8")
+    upgraded = plan(sources, sources.industries, previous, out)
+
+    assert sorted(t.edition_id for t in upgraded.pdf_tasks) == sorted(e.id for e in PDF_EDITIONS)
+    assert [t.name for t in upgraded.site_tasks] == ["minimal/site"]
+
+
+def test_page_counts_live_in_the_manifest_not_in_fake_pdf_files(minimal_build):
+    manifest = read_manifest(minimal_build)
+    for edition in PDF_EDITIONS:
+        pdf = minimal_build / "minimal" / "downloads" / edition.filename("minimal")
+        assert manifest.pages[f"minimal/{edition.id}"] == len(PdfReader(pdf).pages)
+    assert not (minimal_build / ".trainkit-pages").exists()
+    assert not [p for p in minimal_build.rglob("*.pdf") if not p.read_bytes().startswith(b"%PDF-")]

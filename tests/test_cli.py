@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, SHIPPED_IDS
 
-from trainkit.cli import main
+from trainkit.cli import COMMANDS, main
 from trainkit.editions import PDF_EDITIONS
 from trainkit.pipeline import PROJECT_ROOT
 from trainkit.schema import profile_schema_json
@@ -24,12 +25,47 @@ def run(*args: str, cwd: Path = PROJECT_ROOT, timeout: int = 300) -> subprocess.
     return subprocess.run([sys.executable, "build.py", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
-def test_help_lists_every_command():
+def test_help_lists_every_command_with_its_help_and_each_has_its_own_help():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("build", "check", "list", "serve", "schema"):
-        assert command in result.stdout
+    assert len(COMMANDS) == 9
+    for command in COMMANDS.values():
+        assert re.search(rf"^    {command.name} +{re.escape(command.help[:30])}", result.stdout, re.MULTILINE), (
+            command.name
+        )
+        assert run(command.name, "--help").returncode == 0
     assert "Exit status: 0 ok, 1 build failed, 2 bad input" in result.stdout
+
+
+def test_every_command_of_the_readme_exists():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"^python build\.py (\w+)", readme, re.MULTILINE))
+    assert named and named <= set(COMMANDS), named - set(COMMANDS)
+    assert set(COMMANDS) <= named, f"the README does not show {set(COMMANDS) - named}"
+
+
+def test_report_lists_each_field_with_the_pages_that_read_it(make_project, capsys):
+    root = make_project({"minimal.yaml": MINIMAL})
+    assert main(["report", "--industry", "minimal"], root=root) == 0
+    rows = dict(
+        line.split(maxsplit=1)
+        for line in capsys.readouterr().out.splitlines()[1:]
+        if line.startswith("  ") and "unused" not in line
+    )
+    assert rows["print.paper"] == "pipeline"
+    assert "certificate.md" in rows["terms.manager_role"]
+    assert "certificate.md" not in rows["terms.customer.plural"], "the certificate never names {{ customers }}"
+    assert "empathy" in rows["terms.customer.plural"]
+    assert "schema_version" not in rows, "a format marker is not content"
+
+
+def test_schema_write_replaces_the_schema_file(make_project, capsys):
+    root = make_project({"minimal.yaml": MINIMAL})
+    target = root / "industries" / "schema.json"
+    target.write_text("stale")
+    assert main(["schema", "--write"], root=root) == 0
+    assert target.read_text(encoding="utf-8") == profile_schema_json()
+    assert "Wrote industries/schema.json" in capsys.readouterr().out
 
 
 def test_list_names_every_shipped_industry_and_module(sources):
@@ -91,7 +127,7 @@ def test_bad_input_through_the_real_entry_point_has_no_traceback(make_project):
     (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
     result = run("check", cwd=root)
     assert result.returncode == 2
-    assert "industries/wrong-type.yaml:" in result.stderr
+    assert result.stderr.startswith("industries/wrong-type.yaml:")
     assert "Traceback" not in result.stderr
 
 

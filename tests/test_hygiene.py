@@ -25,3 +25,19 @@ def test_ruff_format_is_clean():
 def test_mypy_is_clean():
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_function_is_longer_than_60_lines():
+    import ast
+
+    too_long = []
+    for path in sorted((PROJECT_ROOT / "trainkit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} {node.name} ({length} lines)")
+    assert not too_long, "split these:\n" + "\n".join(too_long)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, copy_minimal_build, tree_digest
@@ -107,3 +108,59 @@ def test_an_interrupt_lost_inside_the_build_still_stops_the_swap(tmp_path):
             pass  # swallowed, as in "Exception ignored in: <finalizer>"
     assert (out / "index.html").read_text() == "previous"
     assert not list(tmp_path.glob(".staging-*"))
+
+
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid``, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for a parent that is gone to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killing_a_parallel_build_leaves_no_worker_and_no_scratch_folder(make_project, minimal_build, tmp_path, signum):
+    root = project_with_entry_point(make_project, minimal_build)
+    before = tree_digest(root / "dist")
+    temp = tmp_path / "temp"  # the build's system temp folder, watched for scratch folders
+    temp.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "build.py", "build", "--force", "--jobs", "2", "--quiet"],
+        cwd=root,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_staging(root)
+    deadline = time.monotonic() + 60
+    while len(children_of(build.pid)) < 2 and time.monotonic() < deadline:  # the workers (and resource tracker)
+        time.sleep(0.1)
+    time.sleep(2)  # mid-render
+    workers = children_of(build.pid)
+    assert len(workers) >= 2, "the build never started its workers"
+
+    build.send_signal(signum)
+    build.wait(timeout=30)
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert not [pid for pid in workers if alive(pid)], "worker processes outlived the build by 5 s"
+    assert not list(temp.glob("trainkit-*")), "scratch folder left in the system temp folder"
+    assert tree_digest(root / "dist") == before
+    assert main(["build", "--quiet", "--jobs", "1"], root=root) == 0
+    assert not [p for p in root.iterdir() if p.name.startswith((".staging-", ".retired-"))], "the next build cleans up"

@@ -16,7 +16,7 @@ from textutil import normalise, pdf_pages
 
 from trainkit.cli import main
 from trainkit.editions import PDF_EDITIONS
-from trainkit.pdf import remember_page_references
+from trainkit.pdf import page_references_remembered
 from trainkit.pipeline import PROJECT_ROOT
 
 MINIMAL = FIXTURES / "good" / "minimal.yaml"
@@ -87,14 +87,26 @@ def test_two_builds_of_the_same_sources_are_byte_identical(make_project, minimal
     assert first == second
 
 
-def test_one_module_handout_holds_only_that_module(make_project, tmp_path, sources):
+@pytest.mark.parametrize("chosen", ["3", "positive-language"], ids=["by-number", "by-id"])
+def test_one_module_handout_holds_only_that_module(make_project, tmp_path, sources, chosen):
     root = make_project({"minimal.yaml": MINIMAL})
-    assert main(["build", "--industry", "minimal", "--module", "3", "--out", str(tmp_path)], root=root) == 0
-    text = " ".join(pdf_pages(tmp_path / "minimal-module-03.pdf"))
+    out = tmp_path / "handouts"
+    assert main(["build", "--industry", "minimal", "--module", chosen, "--out", str(out)], root=root) == 0
+    text = " ".join(pdf_pages(out / "minimal-module-03.pdf"))
     third, fourth = sources.modules[2], sources.modules[3]
+    assert third.id == "positive-language"
     assert f"3. {third.spec.title}" in text
     assert f"4. {fourth.spec.title}" not in text
     assert "ANSWER KEY" not in text.upper()
+    assert not list(tmp_path.glob(".staging-*")), "written through staging, which is swapped in"
+
+
+def test_an_unknown_module_is_bad_input_naming_the_known_ones(make_project, tmp_path, capsys):
+    root = make_project({"minimal.yaml": MINIMAL})
+    assert main(["build", "--industry", "minimal", "--module", "recovery", "--out", str(tmp_path)], root=root) == 2
+    err = capsys.readouterr().err
+    assert "--module: no module 'recovery'; known: 01 " in err
+    assert "06 service-recovery" in err
 
 
 def shipped_characters() -> set[str]:
@@ -121,23 +133,40 @@ def pydyf_page_references(pdf) -> tuple[bytes, ...]:
 def test_remembered_page_references_follow_every_added_page():
     import pydyf
 
-    remember_page_references()
-    pdf = pydyf.PDF()
-    for _ in range(5):
-        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-        assert pdf.page_references == pydyf_page_references(pdf)
-    assert len(pdf.page_references) == 5
+    with page_references_remembered():
+        pdf = pydyf.PDF()
+        for _ in range(5):
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+            assert pdf.page_references == pydyf_page_references(pdf)
+        assert len(pdf.page_references) == 5
+        assert "_trainkit_page_references" in pdf.__dict__, "the remembered definition was in place"
 
 
-def test_remembering_page_references_leaves_tagged_pdfs_byte_identical(monkeypatch):
+def test_page_references_are_patched_only_while_a_pdf_is_written():
     import pydyf
+
+    original = pydyf.PDF.__dict__["page_references"]
+    with page_references_remembered():
+        assert pydyf.PDF.__dict__["page_references"] is not original
+    assert pydyf.PDF.__dict__["page_references"] is original
+
+
+def test_another_pydyf_release_keeps_its_own_page_references(monkeypatch):
+    import pydyf
+
+    monkeypatch.setattr(pydyf, "__version__", "0.14.0")
+    original = pydyf.PDF.__dict__["page_references"]
+    with page_references_remembered():
+        assert pydyf.PDF.__dict__["page_references"] is original
+
+
+def test_remembering_page_references_leaves_tagged_pdfs_byte_identical():
     import weasyprint
 
-    remember_page_references()
     html = "".join(f'<h1 id="c{n}">Chapter {n}</h1><p><a href="#c0">Back</a></p>' for n in range(6))
     html = f"<html lang='en'><style>h1 {{ break-before: page }}</style><body>{html}</body></html>"
     options = {"pdf_variant": "pdf/ua-1"}
-    remembered = weasyprint.HTML(string=html).write_pdf(**options)
-    monkeypatch.setattr(pydyf.PDF, "page_references", property(pydyf_page_references))
+    with page_references_remembered():
+        remembered = weasyprint.HTML(string=html).write_pdf(**options)
     assert weasyprint.HTML(string=html).write_pdf(**options) == remembered
     assert len(PdfReader(io.BytesIO(remembered)).pages) == 6

@@ -25,14 +25,34 @@ def test_generic_word_in_a_lesson_fails_the_build_naming_the_lesson_line(make_pr
     assert not (root / "out").exists()
 
 
-def test_generic_word_in_a_profile_value_names_the_profile_line(make_project, capsys):
+def test_generic_word_in_a_profile_value_names_the_profile_line_and_says_what_a_profile_can_do(make_project, capsys):
     text = MINIMAL.read_text(encoding="utf-8").replace(
         "why_it_matters: A refused card", "why_it_matters: A customer with a refused card"
     )
     root = make_project({"minimal.yaml": text.encode()})
     assert main(["check"], root=root) == 1
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "A customer with" in row)
-    assert f"industries/minimal.yaml:{line}:" in capsys.readouterr().err
+    (problem,) = [row for row in capsys.readouterr().err.splitlines() if row.startswith("industries/")]
+    assert problem.startswith(f"industries/minimal.yaml:{line}: says 'customer' where minimal says 'patron'; ")
+    assert "use your profile's own word for the people you serve ('patron', 'patrons')" in problem
+    assert "{{" not in problem, "profile text is data: template variables do not work there"
+
+
+def test_each_generic_word_is_reported_once_with_every_page_that_shows_it(make_project, capsys):
+    root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
+    lesson = root / "content" / "modules" / "04-empathy" / "lesson.md"
+    lines = lesson.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "Every customer deserves an answer.")
+    lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    assert main(["check"], root=root) == 1
+
+    err = capsys.readouterr().err
+    (problem,) = [row for row in err.splitlines() if row.startswith("content/")]
+    assert "write {{ customer }} or {{ customers }} instead" in problem
+    for edition in ("site", "workbook", "facilitator-guide"):
+        assert f"{edition}/modules/04-empathy.md" in problem
+    assert "1 content problem(s)" in err
 
 
 def test_quotations_link_targets_and_attributes_are_exempt():

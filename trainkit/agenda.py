@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .load import Document, LoadFailed, load_yaml
-from .model import DeliveryFormat, FormatsFile, Module
+from .model import DeliveryFormat, FormatsFile, Module, Session
 from .validate import field_path, schema_problems
 
 FORMATS_FILE = "content/program/formats.yaml"
@@ -124,58 +124,7 @@ def format_problems(parsed: FormatsFile, doc: Document, modules: dict[str, Modul
         scheduled: list[str] = []
         for s_index, session in enumerate(delivery.sessions):
             loc: tuple[str | int, ...] = ("formats", format_id, "sessions", s_index)
-            total = 0
-            session_modules: list[Module] = []
-            for i_index, item in enumerate(session.items):
-                item_loc = (*loc, "items", i_index)
-                if item.module is not None:
-                    module = modules.get(item.module)
-                    if module is not None and module.course != delivery.course:
-                        problems.append(
-                            Problem(
-                                doc.file,
-                                doc.line_of(item_loc),
-                                field_path(item_loc),
-                                f"module '{item.module}' belongs to the {module.course} course, but this format "
-                                f"schedules the {delivery.course} course; move it to a format of its own course",
-                            )
-                        )
-                        continue
-                    if module is None:
-                        problems.append(
-                            Problem(
-                                doc.file,
-                                doc.line_of(item_loc),
-                                field_path(item_loc),
-                                f"no module has id '{item.module}'; known: {', '.join(modules)}",
-                            )
-                        )
-                        continue
-                    total += module.spec.minutes
-                    session_modules.append(module)
-                    scheduled.append(item.module)
-                elif item.title is None or item.minutes is None:
-                    problems.append(
-                        Problem(
-                            doc.file,
-                            doc.line_of(item_loc),
-                            field_path(item_loc),
-                            "an item is either {module: ID} or {title, minutes, kind}",
-                        )
-                    )
-                else:
-                    total += item.minutes
-            if total != session.minutes:
-                involved = "; ".join(f"{m.folder}/module.yaml says {m.spec.minutes}" for m in session_modules)
-                problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line_of((*loc, "minutes")),
-                        field_path(loc),
-                        f"items add up to {total} minutes but the session is {session.minutes} ({involved}); "
-                        "shorten a module, move it, or change the session length",
-                    )
-                )
+            problems += session_problems(session, loc, doc, modules, scheduled, delivery.course)
         missing = [m for m, module in modules.items() if module.course == delivery.course and m not in scheduled]
         twice = sorted({m for m in scheduled if scheduled.count(m) > 1})
         loc = ("formats", format_id)
@@ -213,6 +162,72 @@ def plan_problems(parsed: FormatsFile, doc: Document, root: Path) -> list[Proble
                 else:
                     continue
                 problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc), message))
+    return problems
+
+
+def session_problems(
+    session: Session,
+    loc: tuple[str | int, ...],
+    doc: Document,
+    modules: dict[str, Module],
+    scheduled: list[str],
+    course: str,
+) -> list[Problem]:
+    """A session's items exist, belong to its course and add up to its length; adds the modules it
+    schedules to ``scheduled``."""
+    problems: list[Problem] = []
+    total = 0
+    session_modules: list[Module] = []
+    for i_index, item in enumerate(session.items):
+        item_loc = (*loc, "items", i_index)
+        if item.module is not None:
+            module = modules.get(item.module)
+            if module is not None and module.course != course:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of(item_loc),
+                        field_path(item_loc),
+                        f"module '{item.module}' belongs to the {module.course} course, but this format "
+                        f"schedules the {course} course; move it to a format of its own course",
+                    )
+                )
+                continue
+            if module is None:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of(item_loc),
+                        field_path(item_loc),
+                        f"no module has id '{item.module}'; known: {', '.join(modules)}",
+                    )
+                )
+                continue
+            total += module.spec.minutes
+            session_modules.append(module)
+            scheduled.append(item.module)
+        elif item.title is None or item.minutes is None:
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(item_loc),
+                    field_path(item_loc),
+                    "an item is either {module: ID} or {title, minutes, kind}",
+                )
+            )
+        else:
+            total += item.minutes
+    if total != session.minutes:
+        involved = "; ".join(f"{m.folder}/module.yaml says {m.spec.minutes}" for m in session_modules)
+        problems.append(
+            Problem(
+                doc.file,
+                doc.line_of((*loc, "minutes")),
+                field_path(loc),
+                f"items add up to {total} minutes but the session is {session.minutes} ({involved}); "
+                "shorten a module, move it, or change the session length",
+            )
+        )
     return problems
 
 

@@ -2,14 +2,14 @@
 
 A PDF edition depends on its profile, the delivery formats, every module.yaml (titles and
 objectives appear in every edition), the lessons only if the edition prints module pages, the
-content and page templates, the print templates, the pipeline's own code and the build date.
-A site also depends on its industry's PDFs. The manifest of keys lives inside the output folder,
-so it is swapped in and out together with the outputs it describes.
+content and page templates, the print templates, the pipeline's own code, the dependency lock
+(a WeasyPrint or MkDocs upgrade changes the output) and the build date. A site also depends on
+its industry's PDFs. The manifest of keys lives inside the output folder, so it is swapped in
+and out together with the outputs it describes.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -20,6 +20,17 @@ from . import __version__
 from .editions import MODULE_PAGES, Edition
 
 MANIFEST = ".trainkit-cache.json"
+#: The pinned versions of WeasyPrint, MkDocs and the rest: an upgrade changes what they render.
+DEPENDENCY_LOCK = "requirements.lock"
+
+
+def code_digest() -> str:
+    """Hash of the pipeline's own source: the code that runs, wherever the project is."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass
@@ -28,6 +39,7 @@ class FileHasher:
 
     root: Path
     _seen: dict[str, str] = field(default_factory=dict)
+    code: str = field(default_factory=code_digest)
 
     def digest(self, relative: str) -> str:
         if relative not in self._seen:
@@ -40,15 +52,6 @@ class FileHasher:
         return sorted(p.relative_to(self.root).as_posix() for p in base.glob(pattern) if p.is_file())
 
 
-@functools.cache
-def code_digest() -> str:
-    """Hash of the pipeline's own source: the code that runs, wherever the project is."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def _key(parts: Iterable[str]) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -59,13 +62,13 @@ def _key(parts: Iterable[str]) -> str:
 
 def edition_key(hasher: FileHasher, industry_file: str, edition: Edition, build_date: str) -> str:
     """Cache key of one PDF edition of one industry."""
-    files = [industry_file, "content/spelling.yaml", "mkdocs.yml"]
+    files = [industry_file, "content/program/formats.yaml", "content/spelling.yaml", "mkdocs.yml", DEPENDENCY_LOCK]
     files += hasher.files("content/modules", "*/module.yaml")
     if MODULE_PAGES in edition.pages:
         files += hasher.files("content/modules", "*/lesson.md")
     files += hasher.files("content/program") + hasher.files("templates/pages") + hasher.files("templates/macros")
     files += hasher.files("templates/print") if edition.output == "pdf" else hasher.files("templates/site")
-    parts = [__version__, code_digest(), edition.id, build_date] + [f"{f}={hasher.digest(f)}" for f in files]
+    parts = [__version__, hasher.code, edition.id, build_date] + [f"{f}={hasher.digest(f)}" for f in files]
     return _key(parts)
 
 
@@ -74,14 +77,33 @@ def site_key(site_edition_key: str, pdf_keys: Iterable[str]) -> str:
     return _key([site_edition_key, *sorted(pdf_keys)])
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """Keys of the outputs currently in ``out`` (empty when there is no valid manifest)."""
+@dataclass
+class Manifest:
+    """What the output folder holds: each output's key, and each PDF's page count (the site
+    lists it beside the download; counting the pages of a finished PDF again cost 5 s per
+    industry in the profile)."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # "hotel/workbook" → key
+    pages: dict[str, int] = field(default_factory=dict)  # "hotel/workbook" → pages
+
+    def updated(self, keys: dict[str, str], pages: dict[str, int]) -> Manifest:
+        return Manifest({**self.keys, **keys}, {**self.pages, **pages})
+
+    def to_bytes(self) -> bytes:
+        data = {"keys": self.keys, "pages": self.pages}
+        return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The manifest of the outputs currently in ``out`` (empty when there is no valid one)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def manifest_bytes(keys: dict[str, str]) -> bytes:
-    return (json.dumps(keys, indent=1, sort_keys=True) + "\n").encode()
+        return Manifest()
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
+        return Manifest()  # an older format: rebuilding everything once is the safe answer
+    pages = data["pages"] if isinstance(data.get("pages"), dict) else {}
+    return Manifest(
+        {str(k): str(v) for k, v in data["keys"].items()},
+        {str(k): v for k, v in pages.items() if isinstance(v, int) and not isinstance(v, bool)},
+    )

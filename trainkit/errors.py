@@ -6,6 +6,7 @@ Stages collect every problem they find and raise them together, so one run shows
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 
 
@@ -24,8 +25,8 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
-class InputError(Exception):
-    """Bad input (profile, module or template): exit status 2, nothing written."""
+class ProblemReport(Exception):
+    """An exception that carries every :class:`Problem` found, sorted by file and line."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
@@ -36,16 +37,41 @@ class InputError(Exception):
         return (type(self), (self.problems,))
 
 
+class InputError(ProblemReport):
+    """Bad input (profile, module or template): exit status 2, nothing written."""
+
+
 class BuildError(Exception):
     """The input was valid but producing an output failed: exit status 1."""
 
 
-class ContentQualityError(BuildError):
+class ContentQualityError(ProblemReport, BuildError):
     """Valid input whose rendered result breaks a content rule (e.g. terminology): exit status 1."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
-        super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
-        return (type(self), (self.problems,))
+#: The failures a user can act on; anything else that escapes a stage is a bug in trainkit.
+EXPECTED_FAILURES = (InputError, BuildError)
+
+
+class InternalError(Exception):
+    """A bug: an exception no stage expected, with its traceback formatted where it happened.
+
+    Worker processes raise it in place of the original exception, so the parent can write the
+    same log (and print the same message) whether the bug happened in a worker or in-process.
+    """
+
+    def __init__(self, summary: str, details: str) -> None:
+        self.summary = summary
+        self.details = details
+        super().__init__(summary)
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.summary, self.details))
+
+    @classmethod
+    def from_exception(cls, err: BaseException, during: str) -> InternalError:
+        """Wrap ``err`` (raised while doing ``during``) with its formatted traceback."""
+        if isinstance(err, InternalError):
+            return err
+        details = "".join(traceback.format_exception(err))
+        return cls(f"{type(err).__name__}: {err} (while {during})", f"while {during}:\n{details}")

@@ -1,103 +1,97 @@
-"""The two kinds of work a build schedules, callable in this process or in a worker process.
+"""The two kinds of work a build schedules, run in this process or in a worker process.
 
-A worker loads and validates the sources once (``init_worker``) and keeps them for its life:
-that and the compiled-template caches (trainkit/render.py, trainkit/pdf.py) are the package's only
-module state, and the sources exist only inside workers (or for the duration of a serial build,
-set by ``use_sources``).
+A job receives everything it needs (the rendered edition, the paths) and keeps nothing between
+calls: the build renders and checks every edition before it schedules any job, and passes the
+Markdown on, which costs about 1 ms of pickling per edition where loading the sources again in
+each worker cost a second. In a worker, :func:`run` turns an unexpected exception into an
+:class:`~trainkit.errors.InternalError` carrying the traceback, so a bug is reported the same
+way with one job or many.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 import time
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
-import jinja2
 from pypdf import PdfReader
 
-from .editions import LEARNER_PDFS, SITE, Edition, edition_by_id
-from .errors import ContentQualityError
+from .environment import TemplateCaches
+from .errors import EXPECTED_FAILURES, InternalError
 from .pdf import write_pdf
-from .render import RenderedEdition, make_environment, render_edition
+from .render import RenderedEdition
 from .site import build_site
-from .sources import Sources, load_sources
-from .terminology import terminology_problems
-from .write import replace_file
 
-PAGE_COUNTS = ".trainkit-pages"  # folder in the output: one small file per PDF holding its page count
-_sources: list[Sources] = []  # this process's validated sources (at most one)
+Result = TypeVar("Result")
+#: How often a worker checks that the build that started it is still alive.
+PARENT_POLL_SECONDS = 0.5
 
 
-def init_worker(root: str) -> None:
-    """Pool initializer: load the sources this worker will render from."""
-    use_sources(load_sources(Path(root)))
+@dataclass(frozen=True)
+class PdfWritten:
+    """What the build remembers of a PDF it wrote."""
+
+    pages: int
+    seconds: float
 
 
-def use_sources(sources: Sources) -> None:
-    """Render from ``sources`` in this process (serial builds)."""
-    _sources[:] = [sources]
-    _environment.cache_clear()
+def render_pdf_job(
+    root: Path, rendered: RenderedEdition, target: Path, caches: TemplateCaches | None = None
+) -> PdfWritten:
+    """Render one PDF edition to ``target`` (in scratch space)."""
+    begun = time.perf_counter()
+    pages = write_pdf(root, rendered, target, caches)
+    return PdfWritten(pages, time.perf_counter() - begun)
 
 
-@cache
-def _environment(root: str, edition_id: str, spelling: str) -> jinja2.Environment:
-    return make_environment(Path(root), edition_by_id(edition_id), spelling)
+def build_site_job(root: Path, rendered: RenderedEdition, scratch: Path, site_dir: Path, pdf_names: list[str]) -> float:
+    """Build the industry's site into ``site_dir`` with its PDFs as downloads; return the seconds.
 
-
-def _render(
-    root: str, industry_id: str, edition: Edition, facts: dict[str, tuple[int, int]] | None = None
-) -> RenderedEdition:
-    sources = _sources[0]
-    (industry,) = sources.select([industry_id])
-    env = _environment(root, edition.id, industry.profile.spelling)
-    rendered = render_edition(Path(root), env, industry, sources.program(industry), edition, download_facts=facts)
-    problems = terminology_problems(Path(root), rendered, sources.modules)
-    if problems:
-        raise ContentQualityError(problems)
-    return rendered
-
-
-def render_pdf_job(root: str, industry_id: str, edition_id: str, target: str, stage: str) -> float:
-    """Render one PDF edition to ``target`` (in scratch space); return the seconds taken.
-
-    Staff editions go straight to their place in the staging folder; learner editions wait in
-    scratch space for the site build, which publishes them with the site.
+    A PDF rendered by this build is in ``scratch``; an unchanged one is taken from the previous
+    output before MkDocs empties ``site_dir``.
     """
     begun = time.perf_counter()
-    edition = edition_by_id(edition_id)
-    pages = write_pdf(Path(root), _render(root, industry_id, edition), Path(target))
-    if not edition.learner:
-        destination = Path(stage) / edition.path(industry_id)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, destination)
-    # Remember the page count beside the outputs: the site lists it, and counting pages of a
-    # finished PDF again (pypdf) cost 5 s per industry in the profile.
-    replace_file(Path(stage) / PAGE_COUNTS / Path(target).name, str(pages).encode())
-    return time.perf_counter() - begun
-
-
-def build_site_job(root: str, industry_id: str, scratch: str, stage: str) -> float:
-    """Build the industry's site into the staging folder, with its learner PDFs as downloads."""
-    begun = time.perf_counter()
-    work, site_dir = Path(scratch), Path(stage) / industry_id
-    work.mkdir(parents=True, exist_ok=True)
+    scratch.mkdir(parents=True, exist_ok=True)
     pdfs = []
-    for edition in LEARNER_PDFS:
-        fresh = work / edition.filename(industry_id)
-        if not fresh.is_file():  # unchanged since the last build: take it from the previous output
-            shutil.copyfile(site_dir / "downloads" / edition.filename(industry_id), fresh)
+    for name in pdf_names:
+        fresh = scratch / name
+        if not fresh.is_file():
+            shutil.copyfile(site_dir / "downloads" / name, fresh)
         pdfs.append(fresh)
-    # The site lists each download with its length and size, as a learner deciding to print expects.
-    facts = {pdf.name: (page_count(Path(stage), pdf), pdf.stat().st_size) for pdf in pdfs}
-    rendered = _render(root, industry_id, SITE, facts)
-    build_site(Path(root), rendered, work / "site-work", site_dir, pdfs)
+    build_site(root, rendered, scratch / "site-work", site_dir, pdfs)
     return time.perf_counter() - begun
 
 
-def page_count(stage: Path, pdf: Path) -> int:
-    """Pages of a PDF this pipeline wrote, from its note; counted with pypdf only if it has none."""
-    note = stage / PAGE_COUNTS / pdf.name
-    if note.is_file():
-        return int(note.read_text(encoding="ascii"))
+def page_count(pdf: Path) -> int:
+    """Pages of a PDF, counted with pypdf (for outputs whose count the manifest does not hold)."""
     return len(PdfReader(pdf).pages)
+
+
+def run(during: str, job: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
+    """Run ``job``; an exception that is not an expected failure becomes an InternalError."""
+    try:
+        return job(*args, **kwargs)
+    except (*EXPECTED_FAILURES, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # some libraries raise BaseException subclasses of their own
+        raise InternalError.from_exception(err, during) from None
+
+
+def init_worker(parent_pid: int) -> None:
+    """Pool initializer: leave as soon as the build that started this worker is gone.
+
+    A killed build (SIGKILL, or SIGTERM, which Python does not catch) cannot tell its workers to
+    stop; without this they would render on, or wait on a pipe nobody reads, for minutes.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="trainkit-parent-watch", daemon=True).start()

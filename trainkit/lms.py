@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from .environment import strict_environment
 from .errors import BuildError, InputError, Problem
 from .model import Profile
 from .pipeline import PROJECT_ROOT, build, load_sources
@@ -112,12 +113,7 @@ def deterministic_zip(entries: dict[str, bytes]) -> bytes:
 
 
 def _environment(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "templates" / "lms"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return strict_environment([root / "templates" / "lms"], keep_trailing_newline=True)
 
 
 def package_entries(root: Path, site_dir: Path, profile: Profile, format_id: str) -> dict[str, bytes]:

@@ -164,7 +164,9 @@ class Regulation(Strict):
         description="the thresholds, amounts and deadlines staff need at the desk; printed on the job aid",
     )
     knowledge_check: list[Question] = Field(
-        min_length=1, max_length=4, description="scenario questions that test this rule: a threshold, a deadline, a regime"
+        min_length=1,
+        max_length=4,
+        description="scenario questions that test this rule: a threshold, a deadline, a regime",
     )
     source: Url = Field(description="official text or regulator guidance (https)")
     last_reviewed: datetime.date

@@ -7,9 +7,10 @@ project and refuses everything else, so no profile or page can make the build fe
 from __future__ import annotations
 
 import datetime
-import functools
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from .environment import TemplateCaches, strict_environment
 from .errors import BuildError
-from .render import RenderedEdition
+from .render import RenderedEdition, render_template
 from .site import load_base_config
 
 
@@ -36,7 +38,7 @@ def markdown_converter(root: Path) -> markdown.Markdown:
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
-def edition_html(root: Path, rendered: RenderedEdition) -> str:
+def edition_html(root: Path, rendered: RenderedEdition, caches: TemplateCaches | None = None) -> str:
     """The complete HTML document for one PDF edition."""
     converter = markdown_converter(root)
     chapters = []
@@ -55,24 +57,24 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
         chapters.append(
             {"id": chapter_id, "title": Markup(page.title).unescape(), "html": Markup(html), "sections": sections}
         )
-    template = _print_environment(root).get_template(rendered.edition.print_template)
-    return template.render(
-        profile=rendered.industry.profile,
-        edition=rendered.edition,
-        chapters=chapters,
-        built_on=build_date().isoformat(),
-    )
+    values = {
+        "profile": rendered.industry.profile,
+        "edition": rendered.edition,
+        "chapters": chapters,
+        "built_on": build_date().isoformat(),
+    }
+    return render_template(print_environment(root, caches), root, rendered.edition.print_template, values)
 
 
-@functools.cache
-def _print_environment(root: Path) -> jinja2.Environment:
-    # One per project: its template cache is what saves recompiling book.html for every PDF,
-    # and FileSystemLoader still reloads a template whose file changed (build.py serve).
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "templates" / "print"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-    )
+def print_environment(root: Path, caches: TemplateCaches | None = None) -> jinja2.Environment:
+    """The environment of templates/print: kept in ``caches`` when given, since its template cache
+    is what saves recompiling book.html for every PDF (FileSystemLoader still reloads a template
+    whose file changed, as ``build.py serve`` needs)."""
+
+    def make() -> jinja2.Environment:
+        return strict_environment([root / "templates" / "print"])
+
+    return caches.print_environments.get(root, make) if caches else make()
 
 
 def scope_anchors(html: str, chapter_id: str) -> str:
@@ -110,22 +112,28 @@ def project_only_fetcher(root: Path) -> Any:
     return ProjectOnlyFetcher(allowed_protocols=["file"], fail_on_errors=True)
 
 
-@functools.cache
-def remember_page_references() -> None:
-    """Make pydyf's ``PDF.page_references`` compute its tuple once per page count, not per call.
+#: The pydyf release whose ``PDF.page_references`` :func:`page_references_remembered` replaces.
+PATCHED_PYDYF = "0.13.0"
+
+
+@contextmanager
+def page_references_remembered() -> Iterator[None]:
+    """While the block runs, pydyf's ``PDF.page_references`` computes its tuple once per page count.
 
     pydyf 0.13 rebuilds the tuple of every page's reference on each access, and WeasyPrint's
     PDF/UA tagging reads it once per tagged element: quadratic in the page count, 4 % of a build in
     the py-spy profile (benchmarks/results.md). The value only changes when a page is added, so
-    it is kept with the page count it was made for. Output is unchanged (tested); should pydyf
-    change the attribute's shape, its own is left in place.
+    it is kept with the page count it was made for. Output is unchanged (tested). Any other pydyf
+    release keeps its own definition: the replacement is only known to be right for this one.
     """
     import pydyf
 
-    original = getattr(pydyf.PDF, "page_references", None)
-    if not isinstance(original, property) or original.fget is None:
+    original = pydyf.PDF.__dict__.get("page_references")
+    if getattr(pydyf, "__version__", None) != PATCHED_PYDYF or not isinstance(original, property):
+        yield
         return
     compute = original.fget
+    assert compute is not None
 
     def page_references(pdf: Any) -> tuple[bytes, ...]:
         count = len(pdf.pages["Kids"])
@@ -135,23 +143,32 @@ def remember_page_references() -> None:
         return remembered[1]
 
     pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
 
 
 #: PDF/UA-1: tagged structure, /Lang and XMP metadata, for screen readers and archives.
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
 
-def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> int:
+def write_pdf(root: Path, rendered: RenderedEdition, target: Path, caches: TemplateCaches | None = None) -> int:
     """Render ``rendered`` to a PDF file at ``target``; return its number of pages."""
     import weasyprint
+    from weasyprint.urls import FatalURLFetchingError  # a BaseException: a missing stylesheet or image
 
-    remember_page_references()
-    html = edition_html(root, rendered)
+    html = edition_html(root, rendered, caches)
+    target.unlink(missing_ok=True)  # a new file, never written through a hard link to an older output
     base_url = (root / "templates" / "print").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
-        document = source.render(**PDF_OPTIONS)
-        document.write_pdf(target, **PDF_OPTIONS)
+        with page_references_remembered():
+            document = source.render(**PDF_OPTIONS)
+            document.write_pdf(target, **PDF_OPTIONS)
         return len(document.pages)
-    except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
-        raise BuildError(f"WeasyPrint could not render {target.name}: {err}") from err
+    except (Exception, FatalURLFetchingError) as err:  # WeasyPrint raises many types; say which edition failed
+        template = f"templates/print/{rendered.edition.print_template}"
+        raise BuildError(
+            f"WeasyPrint could not render {target.name} from {template}: {type(err).__name__}: {err}"
+        ) from err

@@ -1,41 +1,44 @@
-"""The whole build, top to bottom: load → validate → plan → render PDFs and sites → write.
+"""The whole build, top to bottom: load → validate → render and check → plan → PDFs and sites → write.
 
-Sources are validated before anything is scheduled. Each output has a content-hash key
-(trainkit/cache.py); only outputs whose key changed are rendered, in parallel worker processes,
-into a staging folder that replaces the output folder only when everything succeeded.
+Every edition of every selected industry is rendered in memory and checked before any PDF is
+scheduled, so a typo fails the build in seconds. Each output has a content-hash key
+(trainkit/cache.py); only outputs whose key changed are produced (trainkit/schedule.py), into a
+staging folder that replaces the output folder only when everything succeeded.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
-import tempfile
 import time
 import unicodedata
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from . import jobs
-from .cache import FileHasher, edition_key, manifest_bytes, read_manifest, site_key
-from .coverage import Coverage, industry_coverage
-from .editions import CERTIFICATE, MODULE_PAGES, PDF_EDITIONS, SITE, STAFF_FOLDER, WORKBOOK, edition_by_id
-from .errors import BuildError, ContentQualityError, InputError, Problem
+from .cache import FileHasher, Manifest, edition_key, read_manifest, site_key
+from .coverage import Coverage, industry_coverage, pipeline_fields
+from .editions import CERTIFICATE, LEARNER_PDFS, MODULE_PAGES, PDF_EDITIONS, SITE, STAFF_FOLDER, WORKBOOK
+from .environment import TemplateCaches
+from .errors import InputError, Problem
+from .model import Industry, Module
 from .pdf import build_date, write_pdf
 from .portal import portal_html, staff_portal_html
-from .render import make_environment, render_edition
+from .render import RenderedEdition, make_environment, render_edition
+from .schedule import Progress, Task, run_tasks, runner
 from .sources import PROJECT_ROOT, Sources, load_sources, render_all
 from .write import output_lock, recover, replace_file, staged_output
 
-__all__ = ["PROJECT_ROOT", "BuildResult", "build", "certificates", "check", "load_sources", "render_all"]
+__all__ = ["PROJECT_ROOT", "BuildResult", "Progress", "build", "certificates", "check", "load_sources", "render_all"]
 
 Log = Callable[[str], None]
-#: Called as each output finishes: (done, total, output name, seconds it took).
-Progress = Callable[[int, int, str, float], None]
+#: Folder inside the staging folder for PDFs and MkDocs work: it goes when the build ends, and
+#: a killed build's is removed with its staging folder by the next build (write.recover).
+SCRATCH = ".trainkit-scratch"
 
 
 @dataclass
@@ -50,30 +53,28 @@ class BuildResult:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, for --verbose
 
+    def lap(self, stage: str, since: float) -> float:
+        """Add the time from ``since`` to ``stage``; return now, to time the next stage from."""
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        return now
+
 
 @dataclass(frozen=True)
-class Task:
-    """One output to produce: a PDF edition or an industry's site."""
+class Plan:
+    """Keys of every selected output, and the tasks for those whose key changed or file is missing."""
 
-    industry_id: str
-    edition_id: str
-    key: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.industry_id}/{self.edition_id}"
-
-    @property
-    def for_site(self) -> bool:
-        """A learner PDF, which the industry's site waits for and offers for download."""
-        return self.edition_id != SITE.id and edition_by_id(self.edition_id).learner
+    keys: dict[str, str]
+    pdf_tasks: list[Task]
+    site_tasks: list[Task]
 
 
 def check(root: Path = PROJECT_ROOT) -> tuple[Sources, list[Coverage]]:
     """Validate and render everything without writing; return the sources and their coverage."""
     sources = load_sources(root)
     rendered = render_all(sources, sources.industries)
-    return sources, [industry_coverage(industry_id, editions) for industry_id, editions in rendered.items()]
+    pipeline = pipeline_fields(root)
+    return sources, [industry_coverage(industry_id, editions, pipeline) for industry_id, editions in rendered.items()]
 
 
 def build(
@@ -84,230 +85,210 @@ def build(
     jobs_count: int | None = None,
     force: bool = False,
     progress: Progress = lambda done, total, name, seconds: None,
+    caches: TemplateCaches | None = None,
 ) -> BuildResult:
     """Build sites and PDFs for the selected industries (all by default) and the portal.
 
     Outputs whose inputs did not change since the last build into ``out`` are kept as they are,
     unless ``force``. ``jobs_count`` worker processes render in parallel (default: CPU count).
+    ``caches`` (compiled templates) may be shared by successive builds, as ``serve`` does.
     """
     started = clock = time.perf_counter()
+    caches = caches or TemplateCaches()
     out = (out or root / "dist").resolve()
     sources = load_sources(root)
     selected = sources.select(industry_ids)
+    rendered = render_all(sources, selected, caches)  # every check passes before anything is scheduled
     result = BuildResult(out, [i.profile.id for i in selected])
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        result.stages[stage] = result.stages.get(stage, 0.0) + now - clock
-        clock = now
-
-    lap("load and validate")
+    clock = result.lap("load, render and check", clock)
     with output_lock(out):
         recover(out)  # a build killed mid-swap or mid-render left something behind
-        previous = {} if force else read_manifest(out)
-        keys, pdf_tasks, site_tasks = plan(sources, selected, previous, out)
-        listed = listed_industries(sources, selected, out)
-        portal = portal_html(root, listed, build_date().isoformat()).encode()
-        staff_portal = staff_portal_html(root, listed, build_date().isoformat()).encode()
+        previous = Manifest() if force else read_manifest(out)
+        planned = plan(sources, selected, previous.keys, out)
+        portals = portal_pages(root, listed_industries(sources, selected, out))
         unchanged_portal = all(
-            (out / name).is_file() and (out / name).read_bytes() == data
-            for name, data in (("index.html", portal), (f"{STAFF_FOLDER}/index.html", staff_portal))
+            (out / name).is_file() and (out / name).read_bytes() == data for name, data in portals.items()
         )
-        result.reused = sorted(name for name in keys if name not in {t.name for t in pdf_tasks + site_tasks})
-        if not pdf_tasks and not site_tasks and unchanged_portal and not force:
+        tasks = planned.pdf_tasks + planned.site_tasks
+        result.reused = sorted(name for name in planned.keys if name not in {t.name for t in tasks})
+        if not tasks and unchanged_portal and not force:
             log("Nothing to do: every output is up to date")
         else:
-            with (
-                staged_output(out, keep_existing=True) as stage,
-                tempfile.TemporaryDirectory(prefix="trainkit-") as scratch,
-            ):
+            with staged_output(out, keep_existing=True) as stage, scratch_folder(stage) as scratch:
                 if industry_ids is None:  # a full build drops industries whose profile was removed
-                    known = {i.profile.id for i in sources.industries}
-                    for folder in (stage, stage / STAFF_FOLDER):
-                        for child in folder.iterdir() if folder.is_dir() else ():
-                            if child.is_dir() and child.name not in known | {STAFF_FOLDER}:
-                                shutil.rmtree(child)
-                lap("plan and stage")
-                run_tasks(root, sources, stage, Path(scratch), pdf_tasks, site_tasks, jobs_count, progress)
-                lap("render PDFs and sites")
-                replace_file(stage / "index.html", portal)
-                replace_file(stage / STAFF_FOLDER / "index.html", staff_portal)
-                portal_css = (root / "templates" / "site" / "portal.css").read_bytes()
-                replace_file(stage / "portal.css", portal_css)
-                replace_file(stage / STAFF_FOLDER / "portal.css", portal_css)
-                replace_file(stage / ".trainkit-cache.json", manifest_bytes({**previous, **keys}))
-            lap("swap into place")
-        result.rebuilt = sorted(t.name for t in pdf_tasks + site_tasks)
+                    drop_removed_industries(stage, sources)
+                clock = result.lap("plan and stage", clock)
+                outputs = Outputs(sources, rendered, stage, scratch, previous, caches)
+                with runner(jobs_count, caches) as jobs_runner:
+                    written = run_tasks(outputs, planned.pdf_tasks, planned.site_tasks, jobs_runner, progress)
+                clock = result.lap("render PDFs and sites", clock)
+                for name, data in portals.items():
+                    replace_file(stage / name, data)
+                manifest = previous.updated(planned.keys, {**outputs.pages, **written})
+                replace_file(stage / ".trainkit-cache.json", manifest.to_bytes())
+            result.lap("swap into place", clock)
+        result.rebuilt = sorted(t.name for t in tasks)
     for industry in selected:
         result.pdfs += [out / e.path(industry.profile.id) for e in PDF_EDITIONS]
     result.seconds = time.perf_counter() - started
     return result
 
 
-def plan(
-    sources: Sources, selected: list, previous: dict[str, str], out: Path
-) -> tuple[dict[str, str], list[Task], list[Task]]:
-    """Keys of every selected output, and the tasks for those whose key changed or file is missing."""
+def plan(sources: Sources, selected: list[Industry], previous: dict[str, str], out: Path) -> Plan:
+    """Key every selected output; a task for each whose key changed or whose file is missing."""
     hasher = FileHasher(sources.root)
     date = build_date().isoformat()
-    keys: dict[str, str] = {}
-    pdf_tasks: list[Task] = []
-    site_tasks: list[Task] = []
+    planned = Plan({}, [], [])
     for industry in selected:
         industry_id = industry.profile.id
         pdf_keys = []
         for edition in PDF_EDITIONS:
             task = Task(industry_id, edition.id, edition_key(hasher, industry.file, edition, date))
-            keys[task.name] = task.key
+            planned.keys[task.name] = task.key
             if edition.learner:  # the site offers only learner editions for download
                 pdf_keys.append(task.key)
             existing = out / edition.path(industry_id)
             if previous.get(task.name) != task.key or not existing.is_file():
-                pdf_tasks.append(task)
+                planned.pdf_tasks.append(task)
         site = Task(industry_id, SITE.id, site_key(edition_key(hasher, industry.file, SITE, date), pdf_keys))
-        keys[site.name] = site.key
+        planned.keys[site.name] = site.key
         if previous.get(site.name) != site.key or not (out / industry_id / "index.html").is_file():
-            site_tasks.append(site)
-    return keys, pdf_tasks, site_tasks
+            planned.site_tasks.append(site)
+    return planned
 
 
-def listed_industries(sources: Sources, selected: list, out: Path) -> list:
+@dataclass
+class Outputs:
+    """Makes each task's job from the editions rendered up front (see trainkit/schedule.py)."""
+
+    sources: Sources
+    rendered: dict[str, dict[str, RenderedEdition]]
+    stage: Path
+    scratch: Path
+    previous: Manifest
+    caches: TemplateCaches
+    #: page counts of PDFs this build kept from the previous output, for the manifest
+    pages: dict[str, int] = field(default_factory=dict)
+
+    def pdf_job(self, task: Task, caches: TemplateCaches | None) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        """A learner PDF waits in scratch space for its site; a staff PDF goes straight to its place."""
+        edition = self.rendered[task.industry_id][task.edition_id]
+        if edition.edition.learner:
+            target = self.scratch / task.industry_id / edition.edition.filename(task.industry_id)
+        else:
+            target = self.stage / edition.edition.path(task.industry_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return jobs.render_pdf_job, (self.sources.root, edition, target, caches)
+
+    def site_job(self, task: Task, written: dict[str, int]) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        """The site lists each download with its pages and size, as a learner deciding to print expects."""
+        industry_id, root = task.industry_id, self.sources.root
+        facts = {}
+        for edition in LEARNER_PDFS:
+            name, output = edition.filename(industry_id), f"{industry_id}/{edition.id}"
+            pdf = self.scratch / industry_id / name
+            if output not in written:
+                pdf = self.stage / industry_id / "downloads" / name
+                self.pages[output] = self.previous.pages.get(output) or jobs.page_count(pdf)
+            facts[name] = (written.get(output) or self.pages[output], pdf.stat().st_size)
+        industry = self.rendered[industry_id][SITE.id].industry
+        env = make_environment(root, SITE, self.caches, industry.profile.spelling)
+        site = render_edition(root, env, industry, self.sources.program(industry), SITE, download_facts=facts)
+        names = [edition.filename(industry_id) for edition in LEARNER_PDFS]
+        return jobs.build_site_job, (root, site, self.scratch / industry_id, self.stage / industry_id, names)
+
+
+@contextmanager
+def scratch_folder(stage: Path) -> Iterator[Path]:
+    """A work folder inside the staging folder, removed before the staging folder is swapped in."""
+    shutil.rmtree(stage / ".trainkit-pages", ignore_errors=True)  # page-count notes of older builds
+    scratch = stage / SCRATCH
+    scratch.mkdir()
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def drop_removed_industries(stage: Path, sources: Sources) -> None:
+    """Remove from the staged output every industry folder (learner and staff) whose profile no
+    longer exists."""
+    known = {i.profile.id for i in sources.industries}
+    for folder in (stage, stage / STAFF_FOLDER):
+        for child in folder.iterdir() if folder.is_dir() else ():
+            if child.is_dir() and not child.name.startswith(".") and child.name not in known | {STAFF_FOLDER}:
+                shutil.rmtree(child)
+
+
+def portal_pages(root: Path, listed: list[Industry]) -> dict[str, bytes]:
+    """The learner portal and the staff portal, each with its stylesheet, by path in the output."""
+    built_on = build_date().isoformat()
+    stylesheet = (root / "templates" / "site" / "portal.css").read_bytes()
+    return {
+        "index.html": portal_html(root, listed, built_on).encode(),
+        "portal.css": stylesheet,
+        f"{STAFF_FOLDER}/index.html": staff_portal_html(root, listed, built_on).encode(),
+        f"{STAFF_FOLDER}/portal.css": stylesheet,
+    }
+
+
+def listed_industries(sources: Sources, selected: list[Industry], out: Path) -> list[Industry]:
     """Industries the portal lists: those built now and those already in the output."""
     chosen = {i.profile.id for i in selected}
     return [i for i in sources.industries if i.profile.id in chosen or (out / i.profile.id / "index.html").is_file()]
 
 
-def run_tasks(
-    root: Path,
-    sources: Sources,
-    stage: Path,
-    scratch: Path,
-    pdf_tasks: list[Task],
-    site_tasks: list[Task],
-    jobs_count: int | None,
-    progress: Progress,
-) -> None:
-    """Run every PDF task, then each site as soon as its industry's PDFs are ready.
-
-    With one job everything runs in this process; otherwise in a pool of spawned workers (spawn,
-    not fork: the caller may have threads, such as a test's web server). All failures are
-    collected and raised together.
-    """
-    count = max(1, jobs_count or os.cpu_count() or 1)
-    total = len(pdf_tasks) + len(site_tasks)
-    waiting_pdfs = {task.industry_id: 0 for task in site_tasks}
-    for task in pdf_tasks:
-        if task.industry_id in waiting_pdfs and task.for_site:
-            waiting_pdfs[task.industry_id] += 1
-    sites = {task.industry_id: task for task in site_tasks}
-    for task in pdf_tasks:
-        (scratch / task.industry_id).mkdir(parents=True, exist_ok=True)
-    problems: list[Problem] = []
-    quality: list[Problem] = []
-    failures: list[str] = []
-    failed: set[str] = set()  # industries with a failed PDF: their site is not built
-    done = 0
-
-    def arguments(task: Task) -> tuple:
-        if task.edition_id == SITE.id:
-            return (jobs.build_site_job, str(root), task.industry_id, str(scratch / task.industry_id), str(stage))
-        target = scratch / task.industry_id / f"{task.industry_id}-{task.edition_id}.pdf"
-        return (jobs.render_pdf_job, str(root), task.industry_id, task.edition_id, str(target), str(stage))
-
-    def finished(task: Task, error: BaseException | None, seconds: float) -> list[Task]:
-        nonlocal done
-        done += 1
-        if isinstance(error, ContentQualityError):
-            quality.extend(p for p in error.problems if p not in quality)
-        elif isinstance(error, InputError):
-            problems.extend(p for p in error.problems if p not in problems)
-        elif error is not None:
-            failures.append(f"{task.name}: {error}")
-        else:
-            progress(done, total, task.name, seconds)
-        ready = []
-        if error is not None:
-            failed.add(task.industry_id)
-        if task.for_site and task.industry_id in waiting_pdfs:
-            waiting_pdfs[task.industry_id] -= 1
-            if waiting_pdfs[task.industry_id] == 0 and task.industry_id not in failed:
-                ready.append(sites.pop(task.industry_id))
-        return ready
-
-    initial = pdf_tasks + [t for t in site_tasks if waiting_pdfs[t.industry_id] == 0]
-    for task in initial:
-        if task.edition_id == SITE.id:
-            sites.pop(task.industry_id, None)
-    if count == 1:
-        jobs.use_sources(sources)
-        queue = list(initial)
-        while queue:
-            task = queue.pop(0)
-            function, *args = arguments(task)
-            begun = time.perf_counter()
-            try:
-                function(*args)
-                queue += finished(task, None, time.perf_counter() - begun)
-            except (InputError, BuildError) as err:
-                finished(task, err, 0.0)
-    else:
-        with ProcessPoolExecutor(
-            count, mp_context=get_context("spawn"), initializer=jobs.init_worker, initargs=(str(root),)
-        ) as pool:
-            running: dict[Future[float], Task] = {}
-            for task in initial:
-                function, *args = arguments(task)
-                running[pool.submit(function, *args)] = task
-            while running:
-                completed, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in completed:
-                    task = running.pop(future)
-                    error = future.exception()
-                    for follow in finished(task, error, 0.0 if error else future.result()):
-                        function, *args = arguments(follow)
-                        running[pool.submit(function, *args)] = follow
-    if problems:
-        raise InputError(problems)
-    if quality:
-        raise ContentQualityError(quality)
-    if failures:
-        raise BuildError("\n  ".join(failures))
-
-
 def certificates(root: Path, industry_id: str, names: list[str], out: Path) -> list[Path]:
-    """A certificate of completion for each learner name, as ``<out>/<id>-certificate-<name>.pdf``."""
+    """A certificate of completion for each learner name, as ``<out>/<id>-certificate-<name>.pdf``.
+
+    Written like a build: under the output's lock, into a staging folder swapped in at the end.
+    """
     sources = load_sources(root)
     (industry,) = sources.select([industry_id])
-    env = make_environment(root, CERTIFICATE, industry.profile.spelling)
-    out.mkdir(parents=True, exist_ok=True)
+    caches = TemplateCaches()
+    env = make_environment(root, CERTIFICATE, caches, industry.profile.spelling)
+    program = sources.program(industry)
+    editions = [(n, render_edition(root, env, industry, program, CERTIFICATE, n)) for n in names]
+    out = out.resolve()
     written = []
-    for name in names:
-        rendered = render_edition(root, env, industry, sources.program(industry), CERTIFICATE, name)
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "learner"
-        target = out / f"{industry_id}-certificate-{slug}.pdf"
-        write_pdf(root, rendered, target)
-        written.append(target)
+    with output_lock(out), staged_output(out, keep_existing=True) as stage:
+        for name, rendered in editions:
+            ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "learner"
+            target = f"{industry_id}-certificate-{slug}.pdf"
+            write_pdf(root, rendered, stage / target, caches)
+            written.append(out / target)
     return written
 
 
-def module_handout(root: Path, industry_id: str, number: int, out: Path) -> Path:
-    """Just one module's workbook pages, as ``<out>/<id>-module-NN.pdf``, for a single session."""
+def find_module(modules: list[Module], wanted: str) -> Module:
+    """The module whose number (``3``, ``03``) or id (``service-recovery``) is ``wanted``."""
+    for module in modules:
+        if wanted == module.id or (wanted.isdigit() and int(wanted) == module.number):
+            return module
+    known = ", ".join(f"{m.number:02d} {m.id}" for m in modules)
+    raise InputError([Problem("command line", None, "--module", f"no module '{wanted}'; known: {known}")])
+
+
+def module_handout(root: Path, industry_id: str, wanted: str, out: Path) -> Path:
+    """Just one module's workbook pages, as ``<out>/<id>-module-NN.pdf``, for a single session.
+
+    ``wanted`` is the module's number or id. Written under the output's lock, through staging.
+    """
     sources = load_sources(root)
     (industry,) = sources.select([industry_id])
-    frontline = sources.course_modules("frontline")
-    chosen = [m for m in frontline if m.number == number]
-    if not chosen:
-        known = ", ".join(f"{m.number:02d}" for m in frontline)
-        raise InputError([Problem("content/modules", None, "", f"no module number {number:02d}; known: {known}")])
+    module = find_module(sources.course_modules("frontline"), wanted)
     handout = dataclasses.replace(
-        WORKBOOK, id=f"module-{number:02d}", title=f"Participant handout, module {number}", pages=(MODULE_PAGES,)
+        WORKBOOK,
+        id=f"module-{module.number:02d}",
+        title=f"Participant handout, module {module.number}",
+        pages=(MODULE_PAGES,),
     )
-    env = make_environment(root, handout, industry.profile.spelling)
-    program = dataclasses.replace(sources.program(industry), modules=chosen)
+    caches = TemplateCaches()
+    env = make_environment(root, handout, caches, industry.profile.spelling)
+    program = dataclasses.replace(sources.program(industry), modules=[module])
     rendered = render_edition(root, env, industry, program, handout)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / handout.filename(industry_id)
-    write_pdf(root, rendered, target)
-    return target
+    out = out.resolve()
+    with output_lock(out), staged_output(out, keep_existing=True) as stage:
+        write_pdf(root, rendered, stage / handout.filename(industry_id), caches)
+    return out / handout.filename(industry_id)

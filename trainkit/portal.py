@@ -9,28 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
 from .editions import STAFF_EDITIONS
+from .environment import strict_environment
 from .model import Industry
 from .render import downloads
 
 
-def _environment(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "templates" / "site"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-    )
-
-
 def portal_html(root: Path, industries: list[Industry], built_on: str) -> str:
     """Render ``templates/site/portal.html``: learner sites and learner downloads."""
+    env = strict_environment([root / "templates" / "site"])
     entries = [{"profile": i.profile, "downloads": downloads(i)} for i in industries]
-    return _environment(root).get_template("portal.html").render(industries=entries, built_on=built_on)
+    return env.get_template("portal.html").render(industries=entries, built_on=built_on)
 
 
 def staff_portal_html(root: Path, industries: list[Industry], built_on: str) -> str:
     """Render ``templates/site/staff.html``: every staff edition of every industry."""
+    env = strict_environment([root / "templates" / "site"])
     entries = [{"profile": i.profile, "downloads": downloads(i, editions=STAFF_EDITIONS)} for i in industries]
-    return _environment(root).get_template("staff.html").render(industries=entries, built_on=built_on)
+    return env.get_template("staff.html").render(industries=entries, built_on=built_on)

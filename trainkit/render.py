@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 import re
 import traceback
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 import jinja2
@@ -20,6 +21,7 @@ from markupsafe import Markup
 from .agenda import Agenda
 from .dataview import DataView
 from .editions import LEARNER_PDFS, MODULE_PAGES, Edition
+from .environment import TemplateCaches, strict_environment
 from .errors import InputError, Problem
 from .escape import ProfileText, escape_text, finalize, source_link
 from .model import ConversationRound, DifficultSituation, Industry, Module, ReinforcementFile
@@ -85,22 +87,25 @@ def upfirst(value: Any) -> Markup:
     return escape_text(text[:1].upper() + text[1:])
 
 
-def make_environment(root: Path, edition: Edition, spelling: str = "en-US") -> jinja2.Environment:
+def make_environment(
+    root: Path, edition: Edition, caches: TemplateCaches, spelling: str = "en-US"
+) -> jinja2.Environment:
     """A strict Jinja environment for one edition in one spelling variety, with the training macros
-    as globals. The generic content's text is respelled for the variety as it is compiled."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([root / "templates", root / "content"]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
+    as globals. The generic content's text is respelled for the variety as it is compiled.
+
+    Environments made with the same ``caches`` and variety share compiled templates and module texts.
+    """
+    env = strict_environment(
+        [root / "templates", root / "content"],
         finalize=finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=[SpellingExtension],
-        bytecode_cache=_SHARED_BYTECODE.setdefault(spelling, SharedBytecode()),
+        bytecode_cache=caches.variant(spelling),
     )
+    env.context_class = TermRecordingContext
     env.spelling_changes = load_variety(root, spelling)  # type: ignore[attr-defined]
-    env.globals["spelling"] = spelling
     env.filters["upfirst"] = upfirst
     env.filters["source_link"] = source_link
     env.filters["zip_longest"] = lambda first, second: list(itertools.zip_longest(first, second))
@@ -111,49 +116,56 @@ def make_environment(root: Path, edition: Edition, spelling: str = "en-US") -> j
     return env
 
 
-class SharedBytecode(jinja2.BytecodeCache):
-    """Compiled content templates, kept in memory and shared by every edition's environment.
-
-    The environments differ only in their globals (the edition and its macros), so one compiled
-    template serves them all; compiling afresh per edition and industry was the largest cost of
-    rendering in the py-spy profile. Jinja keys each entry by the template's name and source.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Any) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: Any) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-_SHARED_BYTECODE: dict[str, SharedBytecode] = {}  # one store per spelling variety
-_compiled_texts: dict[tuple[str, str], CodeType] = {}  # (variety, module.yaml text) → compiled code
-
-
 def compile_text(env: jinja2.Environment, source: str) -> jinja2.Template:
     """``env.from_string(source)``, compiled once for every environment made by make_environment."""
-    key = (str(env.globals.get("spelling", "en-US")), source)
-    if key not in _compiled_texts:
-        _compiled_texts[key] = env.compile(source)
-    return env.template_class.from_code(env, _compiled_texts[key], env.make_globals(None))
+    caches = env.bytecode_cache
+    if not isinstance(caches, TemplateCaches):
+        return env.from_string(source)
+    return caches.compiled_text(env, source)
+
+
+#: Variables every template may use that the pipeline makes from a profile field up front, and
+#: that field: a page reads it only if one of its templates names the variable.
+DERIVED_VARIABLES = {
+    "customer": "profile.terms.customer.singular",
+    "customers": "profile.terms.customer.plural",
+    "org": "profile.terms.organisation",
+    "staff": "profile.terms.staff",
+    "frontline": "profile.terms.frontline_roles",
+    "manager": "profile.terms.manager_role",
+    "agenda": "profile.program.format",
+    "courses": "profile.program.lead_format",
+}
+_READS = "__trainkit_reads__"  # context entry holding the page's set of fields read
+
+
+class TermRecordingContext(jinja2.runtime.Context):
+    """Notes a derived variable's field as read by a page only when one of its templates names it.
+
+    Jinja resolves each name a template (or a template it includes) uses through this method,
+    so the coverage report says which pages show ``{{ customers }}`` rather than crediting every
+    page with every term the pipeline prepared for it.
+    """
+
+    def resolve_or_missing(self, key: str) -> Any:
+        reads = self.parent.get(_READS)
+        if key in DERIVED_VARIABLES and isinstance(reads, set):
+            reads.add(DERIVED_VARIABLES[key])
+        return super().resolve_or_missing(key)
 
 
 def industry_context(industry: Industry, reads: set[str]) -> dict[str, Any]:
     """The variables every content template may use, documented in content/README.md."""
-    profile = DataView(industry.profile, "profile", reads)
-    terms = profile.terms
+    terms = industry.profile.terms
     return {
-        "profile": profile,
-        "customer": terms.customer.singular,
-        "customers": terms.customer.plural,
-        "org": terms.organisation,
-        "staff": terms.staff,
-        "frontline": terms.frontline_roles[0],
-        "manager": terms.manager_role,
+        "profile": DataView(industry.profile, "profile", reads),
+        _READS: reads,
+        "customer": ProfileText(terms.customer.singular),
+        "customers": ProfileText(terms.customer.plural),
+        "org": ProfileText(terms.organisation),
+        "staff": ProfileText(terms.staff),
+        "frontline": ProfileText(terms.frontline_roles[0]),
+        "manager": ProfileText(terms.manager_role),
     }
 
 
@@ -228,6 +240,26 @@ def module_context(
     }
 
 
+class LazyContexts(Mapping[str, dict[str, Any]]):
+    """Module id → that module's page context, made the first time a template asks for it."""
+
+    def __init__(self, make: Callable[[Module], dict[str, Any]], modules: list[Module]) -> None:
+        self._make = make
+        self._modules = {m.id: m for m in modules}
+        self._made: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, module_id: str) -> dict[str, Any]:
+        if module_id not in self._made:
+            self._made[module_id] = self._make(self._modules[module_id])
+        return self._made[module_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
 def wrap_scenario(profile: Any, scenario: DifficultSituation) -> Any:
     """The profile's own view of ``scenario`` (so reads are recorded and text stays data)."""
     for situation in profile.difficult_situations:
@@ -284,7 +316,7 @@ def render_edition(
         if entry == MODULE_PAGES:
             for module in modules:
                 item = outline[module.id]
-                markdown = _render(env, root, "pages/module.md", contexts[module.id])
+                markdown = render_template(env, root, "pages/module.md", contexts[module.id])
                 pages.append(Page(item.path, f"{module.number}. {item.plain_title}", markdown, module.id))
                 reads_by_page[module.id] = module_reads[module.id]
             continue
@@ -295,14 +327,17 @@ def render_edition(
                 course: Ns({"modules": [outline[m.id] for m in program.course_modules(course)], "agenda": a})
                 for course, a in program.agendas.items()
             },
-            "module_pages": {m.id: contexts[m.id] for m in program.modules},
+            # Built on use, with this page's reads: the kit and the plan read scenarios through it.
+            "module_pages": LazyContexts(
+                lambda m: module_context(env, industry, m, program, reads, reinforcement), program.modules
+            ),
             "downloads": downloads(industry, download_facts),
             "agenda": agenda,
             "reinforcement": reinforcement,
             "titles": {m.id: item.title for m, item in ((m, outline[m.id]) for m in program.modules)},
             "learner_name": ProfileText(learner_name),
         }
-        markdown = _render(env, root, entry, context)
+        markdown = render_template(env, root, entry, context)
         path = "index.md" if entry == "pages/index.md" else Path(entry).name
         pages.append(Page(path, _first_heading(markdown) or Path(entry).stem, markdown))
         reads_by_page[path] = reads
@@ -362,7 +397,8 @@ def downloads(
     return listed
 
 
-def _render(env: jinja2.Environment, root: Path, name: str, context: dict[str, Any]) -> str:
+def render_template(env: jinja2.Environment, root: Path, name: str, context: dict[str, Any]) -> str:
+    """Render template ``name``; a mistake in it is an InputError naming its file and line."""
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as err:
@@ -371,6 +407,13 @@ def _render(env: jinja2.Environment, root: Path, name: str, context: dict[str, A
     except jinja2.TemplateError as err:
         file, line = _template_frame(root, err, name)
         raise InputError([Problem(file, line, "", _describe(err))]) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as err:
+        # An expression in a template failed ({{ 1 / 0 }}, a filter given the wrong kind of
+        # value): the template's author can fix it. Without a template frame it is our bug.
+        file, line = _template_frame(root, err, name)
+        if line is None:
+            raise
+        raise InputError([Problem(file, line, "", f"{type(err).__name__}: {err}; check this expression")]) from None
 
 
 def _template_frame(root: Path, err: BaseException, fallback: str) -> tuple[str, int | None]:

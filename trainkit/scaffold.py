@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import InputError, Problem
-from .model import Profile
+from .model import Industry, Profile
 from .validate import SLUG
 
 SCHEMA_LINE = "# yaml-language-server: $schema=schema.json"
@@ -105,3 +105,40 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+_STARTED_FROM = re.compile(r"^# Profile for .*, started from ([a-z0-9-]+)\.yaml\.", re.MULTILINE)
+#: Fields a new profile keeps from its source by design (`new` rewrites id and name itself).
+_NOT_COMPARED = frozenset({"schema_version", "id", "name"})
+
+
+def unedited_copy_problems(root: Path, industries: list[Industry]) -> list[Problem]:
+    """A profile most of whose fields are still those of the profile it was started from (named in
+    the comment `new` writes): one problem per field left as it was. The profile it was started
+    from is not a copy of its copy, which is why the comment, not any likeness, decides."""
+    by_id = {industry.profile.id: industry for industry in industries}
+    compared = [name for name, info in Profile.model_fields.items() if info.is_required() and name not in _NOT_COMPARED]
+    problems: list[Problem] = []
+    for industry in industries:
+        text = (root / industry.file).read_text(encoding="utf-8")
+        named = _STARTED_FROM.search(text)
+        source = by_id.get(named.group(1)) if named else None
+        if source is None or source is industry:
+            continue
+        same = [f for f in compared if getattr(industry.profile, f) == getattr(source.profile, f)]
+        if len(same) * 2 > len(compared):
+            problems += [
+                Problem(
+                    industry.file,
+                    _line_of(text, field),
+                    field,
+                    f"still the same as in {source.file}; rewrite it for {industry.profile.name}",
+                )
+                for field in same
+            ]
+    return problems
+
+
+def _line_of(text: str, field: str) -> int | None:
+    match = re.search(rf"^{field}:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None

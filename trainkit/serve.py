@@ -10,7 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import BuildError, InputError
+from .commands.failures import exit_status
+from .environment import TemplateCaches
 from .pipeline import build
 
 
@@ -19,18 +20,16 @@ def serve(root: Path, industry_id: str, port: int) -> None:
     from mkdocs.livereload import LiveReloadServer
 
     out = Path(tempfile.mkdtemp(prefix="trainkit-serve-")) / "dist"
-    build(root, out, [industry_id])  # the first build must succeed; errors go to the CLI
+    caches = TemplateCaches()  # shared by every rebuild; bounded, so a long session does not grow
+    build(root, out, [industry_id], caches=caches)  # the first build must succeed; errors go to the CLI
 
     def rebuild() -> None:
         try:
-            result = build(root, out, [industry_id])
+            result = build(root, out, [industry_id], caches=caches)
             print(f"Rebuilt {industry_id} in {result.seconds:.1f} s", flush=True)
-        except InputError as err:
-            for problem in err.problems:
-                print(problem, file=sys.stderr, flush=True)
+        except Exception as err:  # reported exactly as the CLI reports it, and the preview stays up
+            exit_status(err, root)
             print("Still serving the last good build.", file=sys.stderr, flush=True)
-        except BuildError as err:
-            print(f"Build failed: {err}", file=sys.stderr, flush=True)
 
     server = LiveReloadServer(rebuild, "127.0.0.1", port, str(out / industry_id))
     for watched in ("content", "templates", "mkdocs.yml", f"industries/{industry_id}.yaml"):

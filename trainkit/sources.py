@@ -10,6 +10,7 @@ import jinja2
 
 from .agenda import Agenda, build_agenda, load_formats
 from .editions import EDITIONS
+from .environment import TemplateCaches
 from .errors import ContentQualityError, InputError, Problem
 from .model import ConversationRound, DeliveryFormat, Industry, Module, ReinforcementFile, RoleplayFile
 from .render import Program, RenderedEdition, make_environment, render_edition
@@ -109,8 +110,15 @@ def numbered_by_course(modules: dict[str, Module]) -> dict[str, Module]:
     return numbered
 
 
-def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[str, RenderedEdition]]:
-    """Render every edition of every industry in memory; raise InputError with all template problems."""
+def render_all(
+    sources: Sources, industries: list[Industry], caches: TemplateCaches | None = None
+) -> dict[str, dict[str, RenderedEdition]]:
+    """Render every edition of every industry in memory and run every content check.
+
+    Raises InputError with all template problems, then ContentQualityError with every generic
+    word (each reported once, with every page it shows on).
+    """
+    caches = caches or TemplateCaches()
     problems: list[Problem] = []
     rendered: dict[str, dict[str, RenderedEdition]] = {}
     for edition in EDITIONS:
@@ -118,7 +126,7 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
         for industry in industries:
             spelling = industry.profile.spelling
             if spelling not in envs:
-                envs[spelling] = make_environment(sources.root, edition, spelling)
+                envs[spelling] = make_environment(sources.root, edition, caches, spelling)
             env = envs[spelling]
             try:
                 result = render_edition(sources.root, env, industry, sources.program(industry), edition)
@@ -130,8 +138,7 @@ def render_all(sources: Sources, industries: list[Industry]) -> dict[str, dict[s
         raise InputError(problems)
     quality: list[Problem] = []
     for editions in rendered.values():
-        for result in editions.values():
-            quality += [p for p in terminology_problems(sources.root, result, sources.modules) if p not in quality]
+        quality += terminology_problems(sources.root, list(editions.values()), sources.modules)
     if quality:
         raise ContentQualityError(quality)
     return rendered

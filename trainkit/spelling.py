@@ -63,9 +63,7 @@ def respell_template(source: str, changes: Mapping[str, str]) -> str:
 def _respell_strings(tag: str, changes: Mapping[str, str]) -> str:
     # Only strings with a space are prose; a template path or an attribute name has none.
     parts = _STRING.split(tag)
-    return "".join(
-        respell(part, changes) if index % 2 and " " in part else part for index, part in enumerate(parts)
-    )
+    return "".join(respell(part, changes) if index % 2 and " " in part else part for index, part in enumerate(parts))
 
 
 class SpellingExtension(Extension):

@@ -34,32 +34,52 @@ def unquoted(line: str) -> str:
     return plain
 
 
-def terminology_problems(root: Path, rendered: RenderedEdition, modules: list[Module]) -> list[Problem]:
-    """Problems for each rendered line that says "customer" where the profile uses another word."""
-    profile = rendered.industry.profile
-    if GENERIC.fullmatch(profile.terms.customer.singular):
+def terminology_problems(root: Path, editions: list[RenderedEdition], modules: list[Module]) -> list[Problem]:
+    """One problem per place a generic word was written, listing every page of ``editions`` (all
+    of one industry) that shows it, and telling that file's author what to write instead."""
+    if not editions:
+        return []
+    industry = editions[0].industry
+    if GENERIC.fullmatch(industry.profile.terms.customer.singular):
         return []
     by_id = {module.id: module for module in modules}
-    problems: list[Problem] = []
-    for page in rendered.pages:
-        for line in page.markdown.splitlines():
-            match = GENERIC.search(unquoted(line))
-            if not match:
-                continue
-            module = by_id.get(page.module_id or "")
-            sources = [f"{module.folder}/lesson.md", f"{module.folder}/module.yaml"] if module else []
-            sources += ["templates/pages/module.md", "templates/macros/training.md", f"templates/pages/{page.path}"]
-            file, number = _origin(root, sources, rendered.industry)
-            problems.append(
-                Problem(
-                    file,
-                    number,
-                    "",
-                    f"says '{match.group(0)}' where {profile.id} says '{profile.terms.customer.singular}' "
-                    f"(in {page.path}, {rendered.edition.id}); write {{{{ customer }}}} or quote an official name",
-                )
-            )
-    return _unique(problems)
+    shown_on: dict[tuple[str, int | None], list[str]] = {}
+    words: dict[tuple[str, int | None], str] = {}
+    origins: dict[tuple[str, ...], tuple[str, int | None]] = {}  # the same page recurs in editions
+    for rendered in editions:
+        for page in rendered.pages:
+            for line in page.markdown.splitlines():
+                match = GENERIC.search(unquoted(line))
+                if not match:
+                    continue
+                module = by_id.get(page.module_id or "")
+                sources = [f"{module.folder}/lesson.md", f"{module.folder}/module.yaml"] if module else []
+                sources += ["templates/pages/module.md", "templates/macros/training.md", f"templates/pages/{page.path}"]
+                if tuple(sources) not in origins:
+                    origins[tuple(sources)] = _origin(root, sources, industry)
+                origin = origins[tuple(sources)]
+                words.setdefault(origin, match.group(0))
+                place = f"{rendered.edition.id}/{page.path}"
+                if place not in shown_on.setdefault(origin, []):
+                    shown_on[origin].append(place)
+    return [
+        Problem(file, line, "", _advice(file, words[file, line], industry, places))
+        for (file, line), places in shown_on.items()
+    ]
+
+
+def _advice(file: str, word: str, industry: Industry, places: list[str]) -> str:
+    """What the author of ``file`` should write instead: profile text cannot use template variables."""
+    terms = industry.profile.terms.customer
+    said = f"says '{word}' where {industry.profile.id} says '{terms.singular}'"
+    if file == industry.file:
+        fix = (
+            f"use your profile's own word for the people you serve ('{terms.singular}', '{terms.plural}'), "
+            "or put an official name in quotes"
+        )
+    else:
+        fix = "write {{ customer }} or {{ customers }} instead, or put an official name in quotes"
+    return f"{said}; {fix} (shown on {', '.join(places)})"
 
 
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?=\s|$)")
@@ -81,10 +101,3 @@ def _origin(root: Path, candidates: list[str], industry: Industry) -> tuple[str,
             if GENERIC.search(unquoted(value)) and not text.lstrip().startswith("#"):
                 return name, number
     return industry.file, None
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: dict[tuple[str, int | None], Problem] = {}
-    for problem in problems:
-        seen.setdefault((problem.file, problem.line), problem)
-    return list(seen.values())
