@@ -55,7 +55,8 @@ def test_keys_are_balanced_over_every_item_of_every_industry(sources):
 def test_the_balance_check_catches_a_longest_key_tell():
     from trainkit.model import Question
 
-    tell = Question(id="q", question="?", options=["No.", "Never.", "Ask first, then fix it properly."], answer=2, why=".")
+    options = ["No.", "Never.", "Ask first, then fix it properly."]
+    tell = Question(id="q", question="?", options=options, answer=2, why=".")
     assert key_is_longest(tell)
 
 
@@ -84,9 +85,7 @@ def test_every_privacy_module_names_the_data_protection_law_of_each_jurisdiction
     covered = {normalise(r.jurisdiction) for r in laws}
     for jurisdiction in profile.jurisdictions:
         assert any(normalise(jurisdiction) in c or c in normalise(jurisdiction) for c in covered), jurisdiction
-    privacy_page = next(
-        page for page in (built.out / industry_id / "modules").glob("*privacy*.html") if page.is_file()
-    )
+    privacy_page = next(page for page in (built.out / industry_id / "modules").glob("*privacy*.html") if page.is_file())
     text = normalise(privacy_page.read_text(encoding="utf-8"))
     for law in laws:
         assert normalise(law.name) in text, f"the privacy module does not name {law.name}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 import pytest
 from conftest import SHIPPED_IDS
@@ -119,7 +118,8 @@ def test_pdf_paper_size_follows_the_profile(built, sources, industry_id):
 def test_facilitator_guide_has_answer_keys_and_hidden_facts_and_the_workbook_has_neither(built, industry_id):
     guide = " ".join(pdf_pages(built.out / FACILITATOR.path(industry_id)))
     workbook = " ".join(pdf_pages(built.out / WORKBOOK.path(industry_id)))
-    for label in ("ANSWER KEY", "HIDDEN FACTS ON THE SLIPS", "DEAL FROM THE KIT", "DEBRIEF QUESTIONS", "IF SHORT ON TIME"):
+    labels = ("ANSWER KEY", "HIDDEN FACTS ON THE SLIPS", "DEAL FROM THE KIT", "DEBRIEF QUESTIONS", "IF SHORT ON TIME")
+    for label in labels:
         assert label in guide.upper()
         assert label not in workbook.upper()
 

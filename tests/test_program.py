@@ -70,7 +70,8 @@ def test_non_training_causes_are_recommendations_not_training(built, sources, in
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
 def test_program_plan_holds_the_diagnosis_agenda_and_measurement_plan(built, sources, industry_id):
     text = " ".join(pdf_text(built, industry_id, PROGRAM_PLAN).split())
-    for heading in ("Needs diagnosis", "Known issues, diagnosed", "Frontline course: agenda", "Team-lead workshop: agenda"):
+    headings = ("Needs diagnosis", "Known issues, diagnosed", "Frontline course: agenda", "Team-lead workshop: agenda")
+    for heading in headings:
         assert heading in text
     for heading in ("Follow-up schedule and scorecard", "Measurement plan"):
         assert heading in text
@@ -83,13 +84,15 @@ def test_a_session_that_no_longer_adds_up_fails_check_naming_file_line_and_modul
     spec = root / "content" / "modules" / "01-questioning" / "module.yaml"
     text = spec.read_text(encoding="utf-8")
     text = text.replace("minutes: 90\n", "minutes: 100\n", 1)
-    text = re.sub(r"(\{id: lesson-four-questions, title: [^,]+, minutes: )(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + 10}", text)
+    text = re.sub(
+        r"(\{id: lesson-four-questions, title: [^,]+, minutes: )(\d+)", lambda m: f"{m[1]}{int(m[2]) + 10}", text
+    )
     spec.write_text(text, encoding="utf-8")
 
     assert main(["check"], root=root) == 2
 
     err = capsys.readouterr().err
-    assert re.search(r"content/program/formats\.yaml:\d+: formats\.two-and-a-half-days\.sessions\[0\]: items add up to", err)
+    assert re.search(r"formats\.yaml:\d+: formats\.two-and-a-half-days\.sessions\[0\]: items add up to", err)
     assert "content/modules/01-questioning/module.yaml says 100" in err
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from pypdf import PdfReader
 
 
-
 class _Text(HTMLParser):
     """Collect visible text; optionally only inside elements carrying a given class."""
 

@@ -10,8 +10,8 @@ import itertools
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ class Program:
     modules: list[Module]  # every module of both courses, frontline first
     agendas: dict[str, Agenda]  # course → agenda in the format the profile chose
     scenarios: dict[str, DifficultSituation]  # module id → the scenario its role-play uses
-    rounds: dict[str, ConversationRound]  # kind of conversation → how a round runs
+    rounds: Mapping[str, ConversationRound]  # kind of conversation → how a round runs
     reinforcement: ReinforcementFile
 
     def course_modules(self, course: str | None) -> list[Module]:
@@ -329,7 +329,8 @@ def render_edition(
             },
             # Built on use, with this page's reads: the kit and the plan read scenarios through it.
             "module_pages": LazyContexts(
-                lambda m: module_context(env, industry, m, program, reads, reinforcement), program.modules
+                partial(module_context, env, industry, program=program, reads=reads, reinforcement=reinforcement),
+                program.modules,
             ),
             "downloads": downloads(industry, download_facts),
             "agenda": agenda,

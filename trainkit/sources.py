@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class Sources:
     modules: list[Module]
     industries: list[Industry]
     formats: dict[str, DeliveryFormat]
-    rounds: dict[str, ConversationRound]
+    rounds: Mapping[str, ConversationRound]
     reinforcement: ReinforcementFile
 
     def agenda(self, industry: Industry, course: str = "frontline") -> Agenda:
@@ -81,7 +82,7 @@ def load_sources(root: Path = PROJECT_ROOT) -> Sources:
 
     modules = numbered_by_course(load_modules(root / "content" / "modules", root))
     formats = load_formats(root, modules)
-    rounds = load_content_file(root, ROLEPLAY_FILE, RoleplayFile).kinds
+    rounds = {str(kind): round_ for kind, round_ in load_content_file(root, ROLEPLAY_FILE, RoleplayFile).kinds.items()}
     reinforcement = load_content_file(root, REINFORCEMENT_FILE, ReinforcementFile)
     problems = roleplay_time_problems(list(modules.values()), rounds, ROLEPLAY_FILE)
     if problems:
@@ -89,7 +90,7 @@ def load_sources(root: Path = PROJECT_ROOT) -> Sources:
     courses = {"frontline": "format", "leads": "lead_format"}
     industries = load_industries(root / "industries", root, modules, formats, courses)
     ordered = sorted(modules.values(), key=lambda m: (m.course != "frontline", m.number))
-    sources = Sources(root, ordered, industries, formats, dict(rounds), reinforcement)
+    sources = Sources(root, ordered, industries, formats, rounds, reinforcement)
     shortfalls = [
         Problem(industry.file, None, "difficult_situations", shortfall.message)
         for industry in industries

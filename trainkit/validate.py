@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -170,7 +171,7 @@ def load_content_file(root: Path, relative: str, model: type[M]) -> M:
 
 
 def roleplay_time_problems(
-    modules: list[Module], rounds: dict[str, ConversationRound], rounds_file: str
+    modules: list[Module], rounds: Mapping[str, ConversationRound], rounds_file: str
 ) -> list[Problem]:
     """A module's role-play activity holds at least one whole round of every kind it practises."""
     problems: list[Problem] = []
@@ -260,15 +261,15 @@ def program_format_problems(
 ) -> list[Problem]:
     """Each course's chosen delivery format exists and schedules that course."""
     problems: list[Problem] = []
-    for course, field in courses.items():
-        chosen = getattr(profile.program, field)
+    for course, setting in courses.items():
+        chosen = getattr(profile.program, setting)
         fitting = sorted(format_id for format_id, f in formats.items() if f.course == course)
         if chosen not in fitting:
             problems.append(
                 Problem(
                     doc.file,
-                    doc.line_of(("program", field)),
-                    f"program.{field}",
+                    doc.line_of(("program", setting)),
+                    f"program.{setting}",
                     f"Expected one of {', '.join(fitting)} (the {course} formats in content/program/formats.yaml) "
                     f"but received '{chosen}'",
                 )
@@ -276,97 +277,123 @@ def program_format_problems(
     return problems
 
 
+@dataclass
+class _Findings:
+    """The problems of one profile file, and the helpers every cross-check reports through."""
+
+    doc: Document
+    modules: dict[str, Module]
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, loc: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(self.doc.file, self.doc.line_of(loc), field_path(loc), message))
+
+    def check_modules(self, loc: tuple[str | int, ...], ids: Iterable[str]) -> None:
+        for index, module_id in enumerate(ids):
+            if module_id not in self.modules:
+                close = difflib.get_close_matches(module_id, list(self.modules), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known modules: {', '.join(self.modules)}"
+                self.report((*loc, index), f"no module has id '{module_id}'; {hint}")
+
+
 def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: dict[str, Module]) -> list[Problem]:
     """What the schema cannot say: references between fields and to modules."""
-    problems: list[Problem] = []
-
-    def report(loc: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(doc.file, doc.line_of(loc), field_path(loc), message))
-
-    def check_modules(loc: tuple[str | int, ...], ids: Iterable[str]) -> None:
-        for index, module_id in enumerate(ids):
-            if module_id not in modules:
-                close = difflib.get_close_matches(module_id, list(modules), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known modules: {', '.join(modules)}"
-                report((*loc, index), f"no module has id '{module_id}'; {hint}")
-
+    found = _Findings(doc, modules)
     if profile.id != stem:
-        report(("id",), f"Expected '{stem}' (the file name) but received '{profile.id}'; make them match")
+        found.report(("id",), f"Expected '{stem}' (the file name) but received '{profile.id}'; make them match")
+    _situation_problems(profile, found)
+    for index, regulation in enumerate(profile.regulations):
+        found.check_modules(("regulations", index, "modules"), regulation.modules)
+    for index, issue in enumerate(profile.known_issues):
+        found.check_modules(("known_issues", index, "modules"), issue.modules)
+        if issue.cause_type in TRAINABLE_CAUSES and not issue.modules:
+            found.report(
+                ("known_issues", index, "modules"),
+                f"a {issue.cause_type} cause is trainable; list the modules that train it",
+            )
+    _question_problems(profile, found)
+    _example_problems(profile, found)
+    return found.problems
+
+
+def _situation_problems(profile: Profile, found: _Findings) -> None:
+    """Each role-play names a channel of the profile that fits its kind, and has the roles it needs."""
     channels = {channel.name: channel.kind for channel in profile.channels}
     situation_ids: set[str] = set()
     for index, situation in enumerate(profile.difficult_situations):
         if situation.channel not in channels:
-            report(
+            found.report(
                 ("difficult_situations", index, "channel"),
                 f"Expected one of the profile's channels ({', '.join(sorted(channels))}) "
                 f"but received '{situation.channel}'",
             )
         elif situation.kind == "written" and channels[situation.channel] not in WRITTEN_CHANNELS:
-            report(
+            found.report(
                 ("difficult_situations", index, "kind"),
                 f"a written role-play needs a written channel ({', '.join(sorted(WRITTEN_CHANNELS))}), but "
                 f"'{situation.channel}' is {channels[situation.channel]}; change the channel or the kind",
             )
         if situation.kind in {"colleague", "coaching"} and not situation.customer_role:
-            report(
+            found.report(
                 ("difficult_situations", index, "customer_role"),
                 f"a {situation.kind} role-play needs customer_role: the first player's job (the colleague or "
                 "the staff member being coached)",
             )
         if situation.id in situation_ids:
-            report(
+            found.report(
                 ("difficult_situations", index, "id"), f"duplicate situation id '{situation.id}'; ids must be unique"
             )
         situation_ids.add(situation.id)
-        check_modules(("difficult_situations", index, "modules"), situation.modules)
-    for index, regulation in enumerate(profile.regulations):
-        check_modules(("regulations", index, "modules"), regulation.modules)
-    for index, issue in enumerate(profile.known_issues):
-        check_modules(("known_issues", index, "modules"), issue.modules)
-        if issue.cause_type in TRAINABLE_CAUSES and not issue.modules:
-            report(
-                ("known_issues", index, "modules"),
-                f"a {issue.cause_type} cause is trainable; list the modules that train it",
-            )
+        found.check_modules(("difficult_situations", index, "modules"), situation.modules)
+
+
+def _question_problems(profile: Profile, found: _Findings) -> None:
+    """Two industry questions per module, a data-protection law, and answers that point at options."""
     for module_id, questions in profile.module_checks.items():
-        if module_id not in modules:
-            check_modules(("module_checks",), [module_id])
-        problems.extend(_answer_problems(doc, ("module_checks", module_id), questions))
-    for module in modules.values():
+        if module_id not in found.modules:
+            found.check_modules(("module_checks",), [module_id])
+        found.problems.extend(_answer_problems(found.doc, ("module_checks", module_id), questions))
+    for module in found.modules.values():
         given = len(profile.module_checks.get(module.id, []))
         if given < INDUSTRY_QUESTIONS_PER_MODULE:
-            report(
+            found.report(
                 ("module_checks", module.id) if given else ("module_checks",),
                 f"module_checks.{module.id} has {given} question(s); write at least {INDUSTRY_QUESTIONS_PER_MODULE} "
                 "scenario questions from this industry for the module (one defensible key, distractors as long as it)",
             )
     if not any(regulation.data_protection for regulation in profile.regulations):
-        report(
+        found.report(
             ("regulations",),
             "no regulation has data_protection: true; add the data-protection law of each jurisdiction "
             "(GDPR, UK GDPR and the Data Protection Act 2018, HIPAA, GLBA …): the privacy module teaches it",
         )
     for index, regulation in enumerate(profile.regulations):
-        problems.extend(_answer_problems(doc, ("regulations", index, "knowledge_check"), regulation.knowledge_check))
-    for module in modules.values():
+        where = ("regulations", index, "knowledge_check")
+        found.problems.extend(_answer_problems(found.doc, where, regulation.knowledge_check))
+
+
+def _example_problems(profile: Profile, found: _Findings) -> None:
+    """The profile fills every example slot each lesson declares, and no slot a lesson does not."""
+    for module in found.modules.values():
         given = profile.examples.get(module.id, {})
         for slot, needs in module.spec.examples.items():
             if slot not in given:
-                report(
+                found.report(
                     ("examples", module.id) if module.id in profile.examples else ("examples",),
                     f"examples.{module.id}.{slot} is missing: the {module.id} lesson needs {needs} "
                     f"(declared in {module.folder}/module.yaml); add it in this industry's words",
                 )
     for module_id, slots in profile.examples.items():
-        if module_id not in modules:
-            check_modules(("examples",), [module_id])
+        if module_id not in found.modules:
+            found.check_modules(("examples",), [module_id])
             continue
-        declared = modules[module_id].spec.examples
+        declared = found.modules[module_id].spec.examples
         for slot in slots:
             if slot not in declared:
                 hint = ", ".join(sorted(declared)) or "none"
-                report(("examples", module_id, slot), f"the module declares no example '{slot}'; it declares: {hint}")
-    return problems
+                found.report(
+                    ("examples", module_id, slot), f"the module declares no example '{slot}'; it declares: {hint}"
+                )
 
 
 def _answer_problems(doc: Document, loc: tuple[str | int, ...], questions: list[Question]) -> list[Problem]:
