@@ -31,7 +31,7 @@ _sources: list[Sources] = []  # this process's validated sources (at most one)
 
 def init_worker(root: str) -> None:
     """Pool initializer: load the sources this worker will render from."""
-    use_sources(load_sources(Path(root)))
+    use_sources(load_sources(Path(root), required=()))  # the parent has reported every problem already
 
 
 def use_sources(sources: Sources) -> None:

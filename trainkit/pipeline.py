@@ -87,7 +87,7 @@ def build(
     """
     started = clock = time.perf_counter()
     out = (out or root / "dist").resolve()
-    sources = load_sources(root)
+    sources = load_sources(root, industry_ids)  # a broken profile not asked for does not stop this build
     selected = sources.select(industry_ids)
     result = BuildResult(out, [i.profile.id for i in selected])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,13 +46,17 @@ class Sources:
         return [known[i] for i in industry_ids]
 
 
-def load_sources(root: Path = PROJECT_ROOT) -> Sources:
-    """Load and validate modules and profiles; raise InputError listing every problem."""
+def load_sources(root: Path = PROJECT_ROOT, required: Collection[str] | None = None) -> Sources:
+    """Load and validate modules and profiles; raise InputError listing every problem.
+
+    With ``required`` industry ids, a broken profile not among them is left out instead of
+    stopping the run (see :func:`trainkit.validate.load_industries`).
+    """
     from .validate import load_industries, load_modules
 
     modules = load_modules(root / "content" / "modules", root)
     formats = load_formats(root, modules)
-    industries = load_industries(root / "industries", root, modules, frozenset(formats))
+    industries = load_industries(root / "industries", root, modules, frozenset(formats), required)
     return Sources(root, sorted(modules.values(), key=lambda m: m.number), industries, formats)
 
 
