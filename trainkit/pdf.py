@@ -52,9 +52,7 @@ def edition_html(root: Path, rendered: RenderedEdition) -> str:
                 {"id": anchor, "title": Markup(text).striptags()}
                 for anchor, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html)
             ]
-        chapters.append(
-            {"id": chapter_id, "title": Markup(page.title).unescape(), "html": Markup(html), "sections": sections}
-        )
+        chapters.append({"id": chapter_id, "title": page.title, "html": Markup(html), "sections": sections})
     template = _print_environment(root).get_template(rendered.edition.print_template)
     return template.render(
         profile=rendered.industry.profile,

@@ -113,7 +113,8 @@ def _message(model: type[BaseModel], error: Any) -> str:
     if kind in {"control_character", "invisible_text"}:
         return str(error["msg"])
     if kind in _EXPECTED:
-        return f"Expected {_EXPECTED[kind]} but received {describe(received)}{_misread_value_hint(kind, received)}"
+        misread = _misread_value(kind, received)
+        return misread or f"Expected {_EXPECTED[kind]} but received {describe(received)}"
     if kind == "literal_error":
         return f"Expected one of {ctx.get('expected')} but received {describe(received)}"
     if kind == "string_pattern_mismatch":
@@ -139,22 +140,25 @@ _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z"
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-def _misread_value_hint(kind: str, received: Any) -> str:
-    """What to do when the loader kept a value as text because YAML would have misread it
+def _misread_value(kind: str, received: Any) -> str | None:
+    """The message for a value the loader kept as text because YAML would have misread it
     (trainkit/load.py): ``1:20:30`` (base 60 in YAML 1.1), a 5,000-digit number, 2026-02-30."""
     if not isinstance(received, str):
-        return ""
+        return None
     if kind in {"int_type", "int_from_float"} and _SEXAGESIMAL.match(received):
-        return "; YAML 1.1 reads h:mm as a number in base 60: write minutes as a plain number, e.g. 80"
+        return (
+            f"Expected a whole number but received {received!r}, which YAML 1.1 reads as a number in base 60; "
+            "write minutes as a plain number, e.g. 80"
+        )
     if kind in {"int_type", "int_from_float"} and received.lstrip("+-").isdigit():
-        return f" ({len(received):,} digits); write a small whole number"
+        return f"Expected a whole number but received one {len(received):,} digits long; write a small whole number"
     date = _DATE.match(received)
     if kind.startswith("date") and date:
         try:
             datetime.date(*(int(part) for part in date.groups()))
         except ValueError as err:
-            return f"; that day does not exist ({err}): write a real date"
-    return ""
+            return f"{received!r} is not a real date ({err}); write a date that exists, like 2026-11-25"
+    return None
 
 
 @cache
