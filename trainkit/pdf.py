@@ -17,9 +17,10 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
-from .errors import BuildError
+from .errors import BuildError, InputError
 from .render import RenderedEdition
 from .site import load_base_config
+from .validate import page_limit_problem
 
 
 def markdown_converter(root: Path) -> markdown.Markdown:
@@ -149,7 +150,13 @@ def write_pdf(root: Path, rendered: RenderedEdition, target: Path) -> int:
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
         document = source.render(**PDF_OPTIONS)
-        document.write_pdf(target, **PDF_OPTIONS)
-        return len(document.pages)
     except Exception as err:  # WeasyPrint raises many types; the user needs which edition failed
         raise BuildError(f"WeasyPrint could not render {target.name}: {err}") from err
+    too_long = page_limit_problem(root, rendered, len(document.pages))
+    if too_long:
+        raise InputError([too_long])
+    try:
+        document.write_pdf(target, **PDF_OPTIONS)
+    except Exception as err:
+        raise BuildError(f"WeasyPrint could not write {target.name}: {err}") from err
+    return len(document.pages)

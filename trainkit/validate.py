@@ -13,14 +13,17 @@ import re
 from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
-from .load import Document, LoadFailed, load_yaml
+from .load import Document, LoadFailed, load_yaml, read_bounded
 from .model import TRAINABLE_CAUSES, URL_PATTERN, Industry, Module, ModuleSpec, Profile
 from .text import comparable
+
+if TYPE_CHECKING:
+    from .render import RenderedEdition
 
 # \Z, not $: `$` also matches before a final newline, and `evil\n.yaml` is no slug.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -416,3 +419,37 @@ def module_cross_checks(spec: ModuleSpec, doc: Document, folder_id: str) -> list
                 f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}",
             )
     return problems
+
+
+# --------------------------------------------------------------------------- printed length
+
+
+def page_limit_problem(root: Path, rendered: RenderedEdition, pages: int) -> Problem | None:
+    """A PDF edition longer than its limit (the two-page job aid), naming the profile lists it
+    prints, longest first, so the writer knows what to shorten; None when it fits."""
+    limit = rendered.edition.max_pages
+    if not limit or pages <= limit:
+        return None
+    profile = rendered.industry.profile.model_dump()
+    read = {field.split(".")[1] for fields in rendered.fields_read.values() for field in fields if "." in field}
+    lists = sorted(
+        ((name, len(profile[name])) for name in read if isinstance(profile.get(name), list)), key=lambda f: -f[1]
+    )
+    shorten = ", ".join(f"{name} ({count} item{'s' if count != 1 else ''})" for name, count in lists)
+    line = _top_level_line(root / rendered.industry.file, lists[0][0]) if lists else None
+    return Problem(
+        rendered.industry.file,
+        line,
+        rendered.edition.id,
+        f"the {rendered.edition.title.lower()} runs to {pages} pages but must fit on {limit}; "
+        f"shorten what it prints: {shorten or 'its text'}",
+    )
+
+
+def _top_level_line(path: Path, key: str) -> int | None:
+    try:
+        text = read_bounded(path).decode("utf-8", errors="replace")
+    except LoadFailed:
+        return None
+    found = re.search(rf"^{re.escape(key)}:", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
