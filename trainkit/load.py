@@ -215,6 +215,8 @@ class _Indexer:
                 self.lines[(*path, key)] = line
                 if isinstance(key_node, yaml.ScalarNode):
                     self._plain_scalar_as_text(key_node)
+                    if key_node.tag != _STR:  # `~:` or `5:` is reported as key 'None' or '5': find it there too
+                        self.lines.setdefault((*path, str(self.loader.construct_object(key_node))), line)
                 self.visit(value_node, (*path, key))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):

@@ -151,7 +151,7 @@ def _misread_value(kind: str, received: Any) -> str | None:
     if kind in {"int_type", "int_from_float"} and _SEXAGESIMAL.match(received):
         return (
             f"Expected a whole number but received {received!r}, which YAML 1.1 reads as a number in base 60; "
-            "write minutes as a plain number, e.g. 80"
+            "write minutes as a plain number (80, not 1:20)"
         )
     if kind in {"int_type", "int_from_float"} and received.lstrip("+-").isdigit():
         return f"Expected a whole number but received one {len(received):,} digits long; write a small whole number"
