@@ -21,6 +21,9 @@ from .text import character_name, first_control
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 100
 MAX_NODES = 50_000
+#: Larger numbers are kept as the text they are: no profile counts that high, and Python will not
+#: print an int of over 4,300 digits.
+MAX_INTEGER_BITS = 128
 
 PathKey = tuple[str | int, ...]
 
@@ -224,21 +227,31 @@ class _Indexer:
 
     def _plain_scalar_as_text(self, node: yaml.ScalarNode) -> None:
         """Keep ``1:20:30`` (YAML 1.1 base 60: 4830), ``2026-02-30`` (no such day) and numbers
-        too long to build as the text they are; validation then says what it expected."""
-        if node.tag == _INT and ":" in node.value or node.tag == _FLOAT and ":" in node.value:
+        too long to print as the text they are; validation then says what it expected. A value
+        that does not fit the tag written on it (``!!bool maybe``) is refused here, with its line."""
+        if node.tag in (_INT, _FLOAT) and ":" in node.value:
             node.tag = _STR
-        elif node.tag in _BUILT_FROM_TEXT:
-            try:
-                _BUILT_FROM_TEXT[node.tag](self.loader, node)
-            except (ValueError, OverflowError):
-                node.tag = _STR
+            return
+        if node.tag not in _SCALAR_TAGS:
+            return
+        try:
+            built = self.loader.yaml_constructors[node.tag](self.loader, node)
+        except (ValueError, OverflowError):
+            node.tag = _STR
+            return
+        except Exception:  # PyYAML fails in many ways on an explicit tag that does not fit
+            raise LoadFailed(
+                node.start_mark.line + 1,
+                f"{node.value[:40]!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}; remove the !! tag",
+            ) from None
+        if isinstance(built, int) and built.bit_length() > MAX_INTEGER_BITS:  # 0xfff…: too long to print
+            node.tag = _STR
 
 
 _STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_BUILT_FROM_TEXT = {
-    _INT: yaml.constructor.SafeConstructor.construct_yaml_int,
-    "tag:yaml.org,2002:timestamp": yaml.constructor.SafeConstructor.construct_yaml_timestamp,
-}
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "binary", "timestamp")
+)
 
 
 def _yaml_kind(value: Any) -> str:

@@ -64,7 +64,10 @@ def describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     kind = {str: "text", int: "number", float: "number", bool: "true/false", list: "list", dict: "mapping"}
-    shown = repr(value)
+    try:
+        shown = repr(value)
+    except ValueError:  # an int too long to write in decimal
+        shown = f"a number of {value.bit_length():,} bits"
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{shown} ({kind.get(type(value), type(value).__name__)})"
@@ -153,8 +156,9 @@ def _misread_value(kind: str, received: Any) -> str | None:
             f"Expected a whole number but received {received!r}, which YAML 1.1 reads as a number in base 60; "
             "write minutes as a plain number (80, not 1:20)"
         )
-    if kind in {"int_type", "int_from_float"} and received.lstrip("+-").isdigit():
-        return f"Expected a whole number but received one {len(received):,} digits long; write a small whole number"
+    if kind in {"int_type", "int_from_float"} and re.fullmatch(r"[-+]?(0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9_]+)", received):
+        digits = len(received.lstrip("+-"))
+        return f"Expected a whole number but received one {digits:,} digits long; write a small whole number"
     date = _DATE.match(received)
     if kind.startswith("date") and date:
         try:
