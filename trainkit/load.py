@@ -81,8 +81,12 @@ def load_yaml(path: Path, display_name: str, within: Path | None = None) -> Docu
         raise LoadFailed(1, "the file is empty; it must hold a YAML mapping of fields")
     try:
         loader = _CountingLoader(text)
-    except yaml.YAMLError as err:  # the reader checks characters as it starts
-        raise LoadFailed(None, f"YAML error: {err}") from None
+    except yaml.reader.ReaderError as err:  # the reader refuses noncharacters such as U+FFFE as it starts
+        line = text.count("\n", 0, err.position) + 1
+        bad = chr(err.character) if isinstance(err.character, int) else "?"
+        raise LoadFailed(
+            line, f"holds the character {character_name(bad)}, which YAML does not allow; delete it"
+        ) from None
     try:
         data, lines = _parse(loader)
     finally:
