@@ -108,7 +108,10 @@ def test_unknown_industry_is_bad_input(make_project, capsys):
     assert not (root / "out").exists()
 
 
-def test_a_build_failure_exits_1_with_a_message(make_project, capsys):
+def test_a_build_failure_exits_1_with_a_message(make_project, capsys, monkeypatch):
+    from trainkit import write
+
+    monkeypatch.setattr(write, "LOCK_WAIT_SECONDS", 0.2)  # the failure: the lock stays held
     root = make_project({"minimal.yaml": MINIMAL})
     out = root / "out"
     out.mkdir()

@@ -78,20 +78,42 @@ def test_sigint_mid_build_exits_130_and_changes_nothing(make_project, minimal_bu
     assert not list(root.glob(".staging-dist-*"))
 
 
-def test_the_lock_stops_a_second_build_with_a_clear_message(make_project, minimal_build):
+def test_a_second_build_waits_for_the_lock_says_so_and_then_runs(make_project, minimal_build):
     root = project_with_entry_point(make_project, minimal_build)
     first = start_forced_build(root)
     try:
         wait_for_staging(root)
-        second = subprocess.run(
-            [sys.executable, "build.py", "--quiet"], cwd=root, capture_output=True, text=True, timeout=120
-        )
-        assert second.returncode == 1
-        assert "another build is writing" in second.stderr
-        assert "Traceback" not in second.stderr
+        second = subprocess.Popen([sys.executable, "build.py", "--quiet"], cwd=root, stderr=subprocess.PIPE, text=True)
+        assert second.stderr is not None
+        notice = second.stderr.readline()  # blocks until the second build says something
+        assert "waiting for another build to finish" in notice
+        assert second.poll() is None, "it waits instead of failing"
     finally:
         first.send_signal(signal.SIGINT)
         first.wait(timeout=60)
+    _, rest = second.communicate(timeout=120)
+    assert second.returncode == 0, rest  # the first left the output as it was: nothing to rebuild
+    assert "Traceback" not in rest
+    assert not list(root.glob(".staging-dist-*"))
+
+
+def test_a_build_that_waits_too_long_for_the_lock_gives_up_with_a_message(make_project, monkeypatch, capsys):
+    import fcntl
+
+    from trainkit import write
+
+    monkeypatch.setattr(write, "LOCK_WAIT_SECONDS", 0.5)
+    root = make_project({"minimal.yaml": MINIMAL})
+    out = root / "out"
+    with (root / ".out.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        started = time.monotonic()
+        assert main(["build", "--quiet", "--out", str(out)], root=root) == 1
+    assert time.monotonic() - started < 10
+    err = capsys.readouterr().err
+    assert "waiting for another build to finish" in err
+    assert "another build is writing" in err
+    assert not out.exists()
 
 
 def test_an_interrupt_lost_inside_the_build_still_stops_the_swap(tmp_path):

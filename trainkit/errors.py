@@ -9,6 +9,8 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 
+from .text import printable
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,9 +22,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # Names and values come from the input: escape what a terminal would obey (a profile could
+        # otherwise clear the screen and print "build succeeded").
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return printable(f"{where}:{field} {self.message}")
 
 
 class ProblemReport(Exception):

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError, PydanticKnownError
+
+from .text import character_name, first_control, has_visible_text
 
 SCHEMA_VERSION = 1
 
@@ -20,9 +23,40 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64),
     Field(description="lower-case letters, digits and single hyphens, e.g. retail-banking"),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$", max_length=500)]
+
+
+def plain_text(value: str) -> str:
+    """Refuse text no page can show: control characters (a terminal obeys them, XML forbids them)
+    and text made only of invisible characters such as a zero-width space."""
+    bad = first_control(value)
+    if bad is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "holds the control character {character}, which no page can show; delete it",
+            {"character": character_name(bad)},
+        )
+    if not has_visible_text(value):
+        raise PydanticCustomError("invisible_text", "holds only invisible characters; write the text out")
+    return value
+
+
+def whole_number(value: Any) -> Any:
+    """Before a ``Literal`` of numbers: ``true`` and ``2.0`` equal 1 and 2 in Python, not in a profile."""
+    if type(value) is not int:
+        raise PydanticKnownError("int_type")
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(plain_text)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(plain_text)
+]
+#: An https link to a named host: no user name or password before the host (``https://a.gov@evil.example``
+#: goes to evil.example), no spaces or control characters anywhere.
+URL_PATTERN = r"^https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=500)]
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 CauseType = Literal["skill", "knowledge", "process", "tools", "metric_incentive", "motivation"]
@@ -61,10 +95,10 @@ class InternalCustomer(Strict):
 class Terms(Strict):
     customer: Noun = Field(description="what this industry calls the people it serves")
     organisation: ShortText = Field(description="noun for the organisation, used as 'the <organisation>'")
-    frontline_roles: list[ShortText] = Field(min_length=1, description="job titles, singular")
+    frontline_roles: list[ShortText] = Field(min_length=1, max_length=12, description="job titles, singular")
     staff: ShortText = Field(description="the frontline team as a group, e.g. 'branch and contact-centre staff'")
     manager_role: ShortText
-    internal_customers: list[InternalCustomer] = Field(min_length=1)
+    internal_customers: list[InternalCustomer] = Field(min_length=1, max_length=12)
 
 
 class Channel(Strict):
@@ -115,7 +149,9 @@ class DifficultSituation(Strict):
     )
     difficulty: Literal["foundation", "intermediate", "advanced"]
     modules: list[Slug] = Field(
-        min_length=1, description="ids of the modules this role-play fits; the build gives each module one"
+        min_length=1,
+        max_length=20,
+        description="ids of the modules this role-play fits; the build gives each module one",
     )
 
 
@@ -134,7 +170,7 @@ class EscalationStep(Strict):
 class Metric(Strict):
     name: ShortText
     definition: Text
-    kirkpatrick_level: Literal[1, 2, 3, 4]
+    kirkpatrick_level: Annotated[Literal[1, 2, 3, 4], BeforeValidator(whole_number)]
     caution: Text = Field(description="how this metric misleads or can be gamed")
 
 
@@ -156,8 +192,8 @@ class Regulation(Strict):
     data_protection: bool = Field(
         default=False, description="true for the data-protection law of a jurisdiction (GDPR, HIPAA, GLBA …)"
     )
-    what_staff_must_do: list[Text] = Field(min_length=1)
-    what_staff_must_not_do: list[Text] = Field(min_length=1)
+    what_staff_must_do: list[Text] = Field(min_length=1, max_length=8)
+    what_staff_must_not_do: list[Text] = Field(min_length=1, max_length=8)
     at_the_desk: list[ShortText] = Field(
         default_factory=list,
         max_length=6,
@@ -170,7 +206,7 @@ class Regulation(Strict):
     )
     source: Url = Field(description="official text or regulator guidance (https)")
     last_reviewed: datetime.date
-    modules: list[Slug] = Field(min_length=1, description="modules that teach this rule")
+    modules: list[Slug] = Field(min_length=1, max_length=20, description="modules that teach this rule")
 
 
 class EmergencyStep(Strict):
@@ -191,12 +227,12 @@ class Emergencies(Strict):
 
 class KnownIssue(Strict):
     symptom: Text
-    evidence: list[Text] = Field(min_length=1, description="what to gather to confirm the cause")
+    evidence: list[Text] = Field(min_length=1, max_length=8, description="what to gather to confirm the cause")
     likely_cause: Text
     cause_type: CauseType
     fix: Text
     modules: list[Slug] = Field(
-        default_factory=list, description="modules that address it; only for skill or knowledge causes"
+        default_factory=list, max_length=20, description="modules that address it; only for skill or knowledge causes"
     )
 
 
@@ -220,44 +256,60 @@ class ProgramSettings(Strict):
 class Profile(Strict):
     """One industry: everything the generic modules need to speak its language."""
 
-    schema_version: Literal[1] = Field(description="format version of this file; always 1")
+    schema_version: Annotated[Literal[1], BeforeValidator(whole_number)] = Field(
+        description="format version of this file; always 1"
+    )
     id: Slug = Field(description="the file name without .yaml; used in URLs and download names")
     name: ShortText = Field(description="the industry as people say it, e.g. 'Hotel' or 'Retail banking'")
     summary: Text = Field(description="who is served, where and how; the rules and pressures that shape talk")
-    jurisdictions: list[ShortText] = Field(min_length=1, description="where the regulations below apply")
+    jurisdictions: list[ShortText] = Field(min_length=1, max_length=10, description="where the regulations below apply")
     last_reviewed: datetime.date = Field(description="when a person last checked this profile, e.g. 2026-11-25")
     terms: Terms = Field(description="the industry's nouns: who is served, the organisation, roles, teams")
-    channels: list[Channel] = Field(min_length=1, description="every way people reach the organisation")
+    channels: list[Channel] = Field(min_length=1, max_length=16, description="every way people reach the organisation")
     moments_of_truth: list[MomentOfTruth] = Field(
-        min_length=1, description="moments that make or break trust; 4 or more"
+        min_length=1, max_length=12, description="moments that make or break trust; 4 or more"
     )
     difficult_situations: list[DifficultSituation] = Field(
-        min_length=1, description="real situations for role-plays in threes; each module needs 2 tagged with it"
+        min_length=1,
+        max_length=48,
+        description="real situations for role-plays in threes; each module needs 2 tagged with it",
     )
-    language: list[LanguageSwap] = Field(min_length=1, description="phrases staff really say, and better ones")
-    escalation: list[EscalationStep] = Field(min_length=1, description="when to pass a contact on, to whom, how")
-    metrics: list[Metric] = Field(min_length=1, description="what is measured, with the trap in each measure")
+    language: list[LanguageSwap] = Field(
+        min_length=1, max_length=16, description="phrases staff really say, and better ones"
+    )
+    escalation: list[EscalationStep] = Field(
+        min_length=1, max_length=10, description="when to pass a contact on, to whom, how"
+    )
+    metrics: list[Metric] = Field(
+        min_length=1, max_length=12, description="what is measured, with the trap in each measure"
+    )
     regulations: list[Regulation] = Field(
-        min_length=1, description="rules that govern these conversations, each with its official source"
+        min_length=1, max_length=16, description="rules that govern these conversations, each with its official source"
     )
     known_issues: list[KnownIssue] = Field(
-        min_length=1, description="symptoms with their causes; only skill and knowledge causes are trained"
+        min_length=1,
+        max_length=16,
+        description="symptoms with their causes; only skill and knowledge causes are trained",
     )
-    vulnerability_cues: list[Text] = Field(min_length=1, description="signs someone may need extra care")
+    vulnerability_cues: list[Text] = Field(min_length=1, max_length=40, description="signs someone may need extra care")
+    glossary: dict[ShortText, Text] = Field(
+        default_factory=dict, max_length=80, description="the industry's words, explained"
+    )
     emergencies: Emergencies = Field(description="the screen-and-transfer procedure for contacts that are emergencies")
-    module_checks: dict[Slug, list[Question]] = Field(
+    module_checks: dict[Slug, Annotated[list[Question], Field(max_length=6)]] = Field(
         default_factory=dict,
+        max_length=40,
         description="per module id: industry scenario questions added to the module's knowledge check",
     )
-    examples: dict[Slug, dict[Slug, Text]] = Field(
+    examples: dict[Slug, Annotated[dict[Slug, Text], Field(max_length=40)]] = Field(
         default_factory=dict,
+        max_length=40,
         description="per module id: the industry's examples for the slots the module's lesson declares",
     )
     scorecard: list[Text] = Field(
         default_factory=list, max_length=6, description="industry behaviours the practice-review scorecard adds"
     )
     spelling: Spelling = Field(default="en-US", description="en-US or en-GB, applied to the generic content too")
-    glossary: dict[ShortText, Text] = Field(default_factory=dict, description="the industry's words, explained")
     print: PrintSettings = Field(default=PrintSettings(), description="paper size for the PDFs")
     branding: Branding = Field(default=Branding(), description="accent colour of the site and PDFs")
     program: ProgramSettings = Field(default=ProgramSettings(), description="how the sessions are scheduled")

@@ -19,9 +19,10 @@ import markdown
 from markupsafe import Markup
 
 from .environment import TemplateCaches, strict_environment
-from .errors import BuildError
+from .errors import BuildError, InputError
 from .render import RenderedEdition, render_template
 from .site import load_base_config
+from .validate import page_limit_problem
 
 
 def markdown_converter(root: Path) -> markdown.Markdown:
@@ -54,9 +55,7 @@ def edition_html(root: Path, rendered: RenderedEdition, caches: TemplateCaches |
                 {"id": anchor, "title": Markup(text).striptags()}
                 for anchor, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html)
             ]
-        chapters.append(
-            {"id": chapter_id, "title": Markup(page.title).unescape(), "html": Markup(html), "sections": sections}
-        )
+        chapters.append({"id": chapter_id, "title": page.title, "html": Markup(html), "sections": sections})
     values = {
         "profile": rendered.industry.profile,
         "edition": rendered.edition,
@@ -165,8 +164,13 @@ def write_pdf(root: Path, rendered: RenderedEdition, target: Path, caches: Templ
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
         with page_references_remembered():
             document = source.render(**PDF_OPTIONS)
+            too_long = page_limit_problem(root, rendered, len(document.pages))
+            if too_long:
+                raise InputError([too_long])
             document.write_pdf(target, **PDF_OPTIONS)
         return len(document.pages)
+    except InputError:
+        raise
     except (Exception, FatalURLFetchingError) as err:  # WeasyPrint raises many types; say which edition failed
         template = f"templates/print/{rendered.edition.print_template}"
         raise BuildError(

@@ -96,7 +96,7 @@ def build(
     started = clock = time.perf_counter()
     caches = caches or TemplateCaches()
     out = (out or root / "dist").resolve()
-    sources = load_sources(root)
+    sources = load_sources(root, industry_ids)  # a broken profile not asked for does not stop this build
     selected = sources.select(industry_ids)
     rendered = render_all(sources, selected, caches)  # every check passes before anything is scheduled
     result = BuildResult(out, [i.profile.id for i in selected])

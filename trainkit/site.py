@@ -55,11 +55,23 @@ def site_config(root: Path, rendered: RenderedEdition, docs_dir: Path, site_dir:
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
     config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
-    config["nav"] = [{html.escape(Markup(page.title).unescape()): page.path} for page in rendered.pages]
+    # Page titles are plain text already (render.py); escape them once, never unescape them again.
+    config["nav"] = [{html.escape(page.title): page.path} for page in rendered.pages]
     config["extra"] = {"accent_colour": profile.branding.accent_colour, "industry_id": profile.id}
     # The offline plugin adds a CDN copy of the shim unless a polyfill already names iframe-worker.
     config["extra"]["polyfills"] = [SHIM]
     return config
+
+
+def mark_escaped(config: Any) -> None:
+    """Tell the theme that the site name and nav titles are escaped already.
+
+    Material prints them raw in some places and through ``| e`` in others (the logo tooltip, the
+    footer's aria-labels). Escaped text marked as Markup prints once-escaped in both; a plain
+    string would be escaped twice where ``| e`` is used (``Bed &amp;amp; Breakfast``).
+    """
+    config["site_name"] = Markup(config["site_name"])
+    config["nav"] = [{Markup(title): path for title, path in item.items()} for item in config["nav"]]
 
 
 def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list[Path]) -> None:
@@ -69,7 +81,7 @@ def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list
         target.parent.mkdir(parents=True, exist_ok=True)
         # MkDocs takes a page's <title> from its first heading, unescaped, and its theme does not
         # escape it: give every page an escaped title of our own in front matter instead.
-        title = html.escape(Markup(page.title).unescape())
+        title = html.escape(page.title)
         front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)
         target.write_text(f"---\n{front_matter}---\n\n{page.markdown}", encoding="utf-8")
     assets = docs_dir / "assets"
@@ -110,6 +122,7 @@ def build_site(root: Path, rendered: RenderedEdition, work_dir: Path, site_dir: 
     with _captured_mkdocs_log() as messages:
         try:
             config = load_config(str(config_path))
+            mark_escaped(config)
             build(config)
         except (MkDocsException, SystemExit) as err:
             detail = "\n  ".join(messages) or str(err)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +76,12 @@ class Sources:
         return [known[i] for i in industry_ids]
 
 
-def load_sources(root: Path = PROJECT_ROOT) -> Sources:
-    """Load and validate modules and profiles; raise InputError listing every problem."""
+def load_sources(root: Path = PROJECT_ROOT, required: Collection[str] | None = None) -> Sources:
+    """Load and validate modules and profiles; raise InputError listing every problem.
+
+    With ``required`` industry ids, a broken profile not among them is left out instead of
+    stopping the run (see :func:`trainkit.validate.load_industries`).
+    """
     from .validate import load_content_file, load_industries, load_modules, roleplay_time_problems
 
     modules = numbered_by_course(load_modules(root / "content" / "modules", root))
@@ -88,7 +92,7 @@ def load_sources(root: Path = PROJECT_ROOT) -> Sources:
     if problems:
         raise InputError(problems)
     courses = {"frontline": "format", "leads": "lead_format"}
-    industries = load_industries(root / "industries", root, modules, formats, courses)
+    industries = load_industries(root / "industries", root, modules, formats, courses, required)
     ordered = sorted(modules.values(), key=lambda m: (m.course != "frontline", m.number))
     sources = Sources(root, ordered, industries, formats, rounds, reinforcement)
     shortfalls = [

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .errors import Problem
 from .model import Industry, Module
 from .render import RenderedEdition
+from .text import without_format_characters
 
 GENERIC = re.compile(r"\bcustomers?\b", re.IGNORECASE)
 _EXEMPT = [
@@ -28,7 +29,7 @@ _EXEMPT = [
 
 def unquoted(line: str) -> str:
     """The line with its exempt parts blanked out."""
-    plain = Markup(line).unescape()
+    plain = without_format_characters(Markup(line).unescape())  # `cus\u200btomers` reads as customers
     for pattern in _EXEMPT:
         plain = pattern.sub(" ", plain)
     return plain

@@ -7,20 +7,22 @@ profile does not have, activities that do not add up to the module's minutes).
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
-from .load import Document, LoadFailed, load_yaml
+from .load import Document, LoadFailed, load_yaml, read_bounded
 from .model import (
     TRAINABLE_CAUSES,
+    URL_PATTERN,
     WRITTEN_CHANNELS,
     ConversationRound,
     DeliveryFormat,
@@ -30,9 +32,14 @@ from .model import (
     Profile,
     Question,
 )
+from .text import comparable
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MODULE_FOLDER = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+if TYPE_CHECKING:
+    from .render import RenderedEdition
+
+# \Z, not $: `$` also matches before a final newline, and `evil\n.yaml` is no slug.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+MODULE_FOLDER = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\Z")
 OBSERVER_CHECKLIST = "observer-checklist"
 #: An objective assessed by the profile's own questions for the module (profile.module_checks).
 INDUSTRY_QUESTIONS = "industry-questions"
@@ -57,7 +64,8 @@ _EXPECTED = {
 }
 _PATTERNS = {
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "a slug of lower-case letters, digits and single hyphens (e.g. retail-banking)",
-    r"^https://[^\s]+$": "an https:// link to the official source",
+    URL_PATTERN: "an https:// link to the official source, its host written directly after https:// "
+    "(no user@ part, no spaces)",
     r"^#[0-9a-fA-F]{6}$": "a colour written #RRGGBB",
 }
 
@@ -75,7 +83,10 @@ def describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     kind = {str: "text", int: "number", float: "number", bool: "true/false", list: "list", dict: "mapping"}
-    shown = repr(value)
+    try:
+        shown = repr(value)
+    except ValueError:  # an int too long to write in decimal
+        shown = f"a number of {value.bit_length():,} bits"
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{shown} ({kind.get(type(value), type(value).__name__)})"
@@ -102,33 +113,78 @@ def schema_problems(model: type[BaseModel], doc: Document) -> tuple[Any, list[Pr
 
 def _problem_from_error(model: type[BaseModel], doc: Document, error: Any) -> Problem:
     loc = tuple(error["loc"])
+    line = doc.line_of(loc)
+    message = _message(model, error)
+    if loc and loc[-1] == "[key]":  # pydantic's mark for a mapping key: name the key, not "glossary.None.[key]"
+        key = error.get("input")
+        shown = "null" if key is None else repr(key)
+        return Problem(doc.file, line, f"{field_path(loc[:-2])} key {shown}", message)
+    return Problem(doc.file, line, field_path(loc), message)
+
+
+def _message(model: type[BaseModel], error: Any) -> str:
+    """One pydantic error as a sentence: what was expected, what was received, what to do."""
+    loc = tuple(error["loc"])
     kind = error["type"]
     received = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        message = "required field is missing; add it (see industries/schema.json)"
-    elif kind == "extra_forbidden":
+        return "required field is missing; add it (see industries/schema.json)"
+    if kind == "extra_forbidden":
         allowed = sorted(_allowed_keys(model, loc[:-1]))
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(allowed)}"
-        message = f"unknown field; {hint}"
-    elif kind in _EXPECTED:
-        message = f"Expected {_EXPECTED[kind]} but received {describe(received)}"
-    elif kind == "literal_error":
-        message = f"Expected one of {ctx.get('expected')} but received {describe(received)}"
-    elif kind == "string_pattern_mismatch":
+        return f"unknown field; {hint}"
+    if kind in {"control_character", "invisible_text"}:
+        return str(error["msg"])
+    if kind in _EXPECTED:
+        misread = _misread_value(kind, received)
+        return misread or f"Expected {_EXPECTED[kind]} but received {describe(received)}"
+    if kind == "literal_error":
+        return f"Expected one of {ctx.get('expected')} but received {describe(received)}"
+    if kind == "string_pattern_mismatch":
         wanted = _PATTERNS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
-        message = f"Expected {wanted} but received {describe(received)}"
-    elif kind in {"too_short", "string_too_short"}:
+        return f"Expected {wanted} but received {describe(received)}"
+    if kind in {"too_short", "string_too_short"}:
         size = ctx.get("min_length", 1)
         unit = "character" if kind == "string_too_short" else "item"
-        message = f"Expected at least {size} {unit}{'s' if size != 1 else ''} but received {describe(received)}"
-    elif kind in {"too_long", "string_too_long"}:
-        message = f"Expected at most {ctx.get('max_length')} but received {describe(received)}"
-    else:
-        message = f"{error['msg']}; received {describe(received)}"
-    line = doc.line_of(loc)
-    return Problem(doc.file, line, field_path(loc), message)
+        return f"Expected at least {size} {unit}{'s' if size != 1 else ''} but received {describe(received)}"
+    if kind == "string_too_long":
+        size = ctx.get("max_length")
+        return f"Expected at most {size} characters but received {len(received):,}; shorten it to {size} or fewer"
+    if kind == "too_long":
+        size = ctx.get("max_length")
+        return (
+            f"Expected at most {size} items but received {ctx.get('actual_length', len(received)):,}; "
+            f"keep the {size} that matter most"
+        )
+    return f"{error['msg']}; received {describe(received)}"
+
+
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _misread_value(kind: str, received: Any) -> str | None:
+    """The message for a value the loader kept as text because YAML would have misread it
+    (trainkit/load.py): ``1:20:30`` (base 60 in YAML 1.1), a 5,000-digit number, 2026-02-30."""
+    if not isinstance(received, str):
+        return None
+    if kind in {"int_type", "int_from_float"} and _SEXAGESIMAL.match(received):
+        return (
+            f"Expected a whole number but received {received!r}, which YAML 1.1 reads as a number in base 60; "
+            "write minutes as a plain number (80, not 1:20)"
+        )
+    if kind in {"int_type", "int_from_float"} and re.fullmatch(r"[-+]?(0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9_]+)", received):
+        digits = len(received.lstrip("+-"))
+        return f"Expected a whole number but received one {digits:,} digits long; write a small whole number"
+    date = _DATE.match(received)
+    if kind.startswith("date") and date:
+        try:
+            datetime.date(*(int(part) for part in date.groups()))
+        except ValueError as err:
+            return f"{received!r} is not a real date ({err}); write a date that exists, like 2026-11-25"
+    return None
 
 
 @cache
@@ -206,58 +262,100 @@ def load_industries(
     industries_dir: Path,
     root: Path,
     module_ids: dict[str, Module],
-    formats: dict[str, DeliveryFormat] | None = None,
-    courses: dict[str, str] | None = None,
+    formats: Mapping[str, DeliveryFormat] | None = None,
+    courses: Mapping[str, str] | None = None,
+    required: Collection[str] | None = None,
 ) -> list[Industry]:
-    """Load and check every ``industries/*.yaml``; raise :class:`InputError` with all problems."""
-    problems: list[Problem] = []
+    """Load and check every ``industries/*.yaml``; raise :class:`InputError` with all problems.
+
+    With ``required`` (industry ids), only problems in those profiles stop the run: a broken
+    profile nobody asked for is left out, so it cannot block a build of another industry.
+    Without it (``check``, ``list``, a full build), every profile must be valid.
+    """
+    problems: dict[str, list[Problem]] = {}  # file stem (the industry id it claims) → its problems
     industries: list[Industry] = []
-    for path in sorted(industries_dir.glob("*.yaml")) + sorted(industries_dir.glob("*.yml")):
-        shown = path.relative_to(root).as_posix()
-        if not SLUG.match(path.stem):
-            problems.append(
-                Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'")
-            )
-            continue
-        try:
-            doc = load_yaml(path, shown)
-        except LoadFailed as failed:
-            problems.append(Problem(shown, failed.line, "", failed.message))
-            continue
-        profile, found = schema_problems(Profile, doc)
-        problems += found
-        if profile is not None:
-            problems += profile_cross_checks(profile, doc, path.stem, module_ids)
-            problems += program_format_problems(profile, doc, formats or {}, courses or {})
-            industries.append(Industry(profile, shown))
-    if not industries and not problems:
-        problems.append(
-            Problem(
-                industries_dir.relative_to(root).as_posix(),
-                None,
-                "",
-                "no profiles found; add one with `build.py new ID`",
-            )
-        )
+    for path in profile_paths(industries_dir):
+        industry, found = load_profile(path, root, module_ids, formats or {}, courses or {})
+        if found:
+            problems.setdefault(path.stem, []).extend(found)
+        if industry is not None:
+            industries.append(industry)
     seen: dict[str, str] = {}
     for industry in industries:
         if industry.profile.id in seen:
+            message = f"duplicate industry id '{industry.profile.id}' (also in {seen[industry.profile.id]})"
+            problems.setdefault(Path(industry.file).stem, []).append(Problem(industry.file, 1, "id", message))
+        seen[industry.profile.id] = industry.file
+    if not industries and not problems and required is None:
+        shown = industries_dir.relative_to(root).as_posix()
+        problems[""] = [Problem(shown, None, "", "no profiles found; add one with `build.py new ID`")]
+    stopping = [p for stem, found in problems.items() if required is None or stem in required for p in found]
+    if stopping:
+        raise InputError(stopping)
+    return [industry for industry in industries if Path(industry.file).stem not in problems]
+
+
+def profile_paths(industries_dir: Path) -> list[Path]:
+    """Every ``*.yaml`` and ``*.yml`` entry, whatever it is (the loader refuses what is no file).
+    Hidden names are skipped: editors keep lock and swap files such as ``.#hotel.yaml`` there."""
+    found = [*sorted(industries_dir.glob("*.yaml")), *sorted(industries_dir.glob("*.yml"))]
+    return [path for path in found if not path.name.startswith(".")]
+
+
+def load_profile(
+    path: Path,
+    root: Path,
+    module_ids: dict[str, Module],
+    formats: Mapping[str, DeliveryFormat],
+    courses: Mapping[str, str],
+) -> tuple[Industry | None, list[Problem]]:
+    """One profile file, loaded and checked: the industry (None if it does not match the schema)
+    and its problems."""
+    shown = path.relative_to(root).as_posix()
+    if not SLUG.match(path.stem):
+        return None, [
+            Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'")
+        ]
+    try:
+        doc = load_yaml(path, shown, within=root)
+    except LoadFailed as failed:
+        return None, [Problem(shown, failed.line, "", failed.message)]
+    profile, problems = schema_problems(Profile, doc)
+    problems += glossary_key_problems(doc)
+    if profile is None:
+        return None, problems
+    problems += profile_cross_checks(profile, doc, path.stem, module_ids)
+    problems += program_format_problems(profile, doc, formats, courses)
+    return Industry(profile, shown), problems
+
+
+def glossary_key_problems(doc: Document) -> list[Problem]:
+    """Glossary terms a reader could not tell apart (``Hold``, `` hold``, ``HOLD``, ``Ho\u200bld``)
+    would silently become one entry, or two entries that look the same: report the second."""
+    glossary = doc.data.get("glossary")
+    if not isinstance(glossary, dict):
+        return []
+    problems: list[Problem] = []
+    first: dict[str, Any] = {}
+    for key in glossary:
+        if not isinstance(key, str):
+            continue
+        same = first.setdefault(comparable(key), key)
+        if same is not key:
             problems.append(
                 Problem(
-                    industry.file,
-                    1,
-                    "id",
-                    f"duplicate industry id '{industry.profile.id}' (also in {seen[industry.profile.id]})",
+                    doc.file,
+                    doc.line_of(("glossary", key)),
+                    f"glossary key {key!r}",
+                    f"is the same term as {same!r} (line {doc.line_of(('glossary', same))}) but for case, "
+                    "spacing or invisible characters; keep one of them",
                 )
             )
-        seen[industry.profile.id] = industry.file
-    if problems:
-        raise InputError(problems)
-    return industries
+    return problems
 
 
 def program_format_problems(
-    profile: Profile, doc: Document, formats: dict[str, DeliveryFormat], courses: dict[str, str]
+    profile: Profile, doc: Document, formats: Mapping[str, DeliveryFormat], courses: Mapping[str, str]
 ) -> list[Problem]:
     """Each course's chosen delivery format exists and schedules that course."""
     problems: list[Problem] = []
@@ -482,3 +580,37 @@ def module_cross_checks(spec: ModuleSpec, doc: Document, folder_id: str) -> list
                 )
     problems.extend(_answer_problems(doc, ("knowledge_check",), spec.knowledge_check))
     return problems
+
+
+# --------------------------------------------------------------------------- printed length
+
+
+def page_limit_problem(root: Path, rendered: RenderedEdition, pages: int) -> Problem | None:
+    """A PDF edition longer than its limit (the two-page job aid), naming the profile lists it
+    prints, longest first, so the writer knows what to shorten; None when it fits."""
+    limit = rendered.edition.max_pages
+    if not limit or pages <= limit:
+        return None
+    profile = rendered.industry.profile.model_dump()
+    read = {field.split(".")[1] for fields in rendered.fields_read.values() for field in fields if "." in field}
+    lists = sorted(
+        ((name, len(profile[name])) for name in read if isinstance(profile.get(name), list)), key=lambda f: -f[1]
+    )
+    shorten = ", ".join(f"{name} ({count} item{'s' if count != 1 else ''})" for name, count in lists)
+    line = _top_level_line(root / rendered.industry.file, lists[0][0]) if lists else None
+    return Problem(
+        rendered.industry.file,
+        line,
+        rendered.edition.id,
+        f"the {rendered.edition.title.lower()} runs to {pages} pages but must fit on {limit}; "
+        f"shorten what it prints: {shorten or 'its text'}",
+    )
+
+
+def _top_level_line(path: Path, key: str) -> int | None:
+    try:
+        text = read_bounded(path).decode("utf-8", errors="replace")
+    except LoadFailed:
+        return None
+    found = re.search(rf"^{re.escape(key)}:", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
