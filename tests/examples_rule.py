@@ -1,13 +1,17 @@
 """The rule for "an example sentence", used by the tailoring test and by `scripts/shared_examples.py`.
 
 In a module page, an example is text a trainer would call an example, sample or distractor:
-- speech or writing in quotation marks ("…" or “…”) of four words or more;
+- speech or writing in quotation marks ("…" or “…”);
 - each item of an exercise (list items and blockquote lines inside an exercise box);
 - each line of a transcript or model reply (a blockquote anywhere on the page);
 - each knowledge-check question and each of its options.
-Activity instructions (the prose of the exercise box, the role-play round's steps) are not examples.
-Before comparing, each industry's own words (the people it serves, the organisation, its roles) are
-swapped back to placeholders, so "a guest" and "a passenger" in the same sentence count as the same.
+Activity instructions (the prose of the exercise box, the role-play round's steps) are not examples,
+nor is the short question that asks for the answer ("What do you do first?": a question of seven
+words or fewer).
+Each sentence of six words or more counts; a shorter one is a stock phrase ("Thank you for telling
+me"), right in every industry. Before comparing, each industry's own words (the people it serves,
+the organisation, its roles) are swapped back to placeholders, so "a guest" and "a passenger" in the
+same sentence count as the same.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import re
 from html.parser import HTMLParser
 
 QUOTED = re.compile(r"[\"“]([^\"”\n]{12,}?)[\"”]")
-MIN_WORDS = 4
+MIN_WORDS = 6  # a stock phrase of five words ("Thank you for telling me") is not an example
+PROMPT_WORDS = 7
 
 
 class _Examples(HTMLParser):
@@ -99,7 +104,10 @@ def example_sentences(html: str, profile) -> set[str]:
     for text in candidates:
         # Each sentence of a longer piece counts on its own.
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            clean = normalised(swap_back(sentence, words))
-            if len(clean.split()) >= MIN_WORDS:
+            swapped = swap_back(sentence, words)
+            clean = normalised(swapped)
+            count = len(re.findall(r"[\w'’<>]+", swapped))  # "I'm" is one word, "<role>" one too
+            prompt = sentence.rstrip().endswith("?") and count <= PROMPT_WORDS
+            if count >= MIN_WORDS and not prompt:
                 found.add(clean)
     return found

@@ -67,7 +67,7 @@ def test_changing_one_profile_rebuilds_only_that_industry(make_project, minimal_
 def test_changing_a_lesson_rebuilds_only_outputs_that_print_lessons(make_project, minimal_build):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
     out = copy_minimal_build(minimal_build, root / "dist")
-    lesson = root / "content" / "modules" / "03-positive-language" / "lesson.md"
+    lesson = root / "content" / "modules" / "02-positive-language" / "lesson.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more sentence for the lesson.\n", encoding="utf-8")
 
     result = build(root, out, jobs_count=1)

@@ -22,7 +22,7 @@ def test_markup_and_template_syntax_in_a_profile_print_literally(make_project):
     out = root / "out"
     assert main(["build", "--quiet", "--out", str(out)], root=root) == 0
 
-    for page in ["index.html", "modules/02-questioning.html"]:
+    for page in ["index.html", "modules/01-questioning.html"]:
         html = (out / "minimal" / page).read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html
         assert 'href="javascript' not in html and '<a href="javascript' not in html

@@ -96,7 +96,7 @@ def test_a_pdf_weasyprint_cannot_render_names_the_edition_and_template(make_proj
 
 def test_a_failing_expression_in_a_lesson_is_bad_input_with_its_line(make_project):
     root = entry_point_project(make_project, copy=("content",))
-    lesson = root / "content" / "modules" / "02-questioning" / "lesson.md"
+    lesson = root / "content" / "modules" / "01-questioning" / "lesson.md"
     lines = lesson.read_text(encoding="utf-8").splitlines()
     lines.insert(2, "{{ 1 // 0 }}")
     lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -104,7 +104,7 @@ def test_a_failing_expression_in_a_lesson_is_bad_input_with_its_line(make_projec
     result = run_build(root, "--jobs", "1")
 
     assert result.returncode == 2, result.stderr
-    assert "content/modules/02-questioning/lesson.md:3: ZeroDivisionError: integer division or modulo by zero" in (
+    assert "content/modules/01-questioning/lesson.md:3: ZeroDivisionError: integer division or modulo by zero" in (
         result.stderr
     )
     assert "Traceback" not in result.stderr

@@ -16,6 +16,7 @@ from conftest import FIXTURES, copy_minimal_build, tree_digest
 from test_bad_input import assert_refused, run_build
 
 from trainkit.editions import JOB_AID, PDF_EDITIONS, SITE, WORKBOOK
+from trainkit.environment import TemplateCaches
 from trainkit.errors import InputError
 from trainkit.pipeline import load_sources
 from trainkit.render import make_environment, render_edition
@@ -73,6 +74,9 @@ def test_a_broken_profile_does_not_stop_a_build_of_another_industry(make_project
         assert_refused(run_build(root, command), "industries/zero.yaml: ", "is a link to a file outside the project")
 
 
+#: The line of the minimal profile where its vulnerability cues start.
+CUES_LINE = next(i for i, row in enumerate(MINIMAL_TEXT.splitlines(), 1) if row.startswith("vulnerability_cues:"))
+
 GENERATED: dict[str, tuple[Callable[[], bytes], str, str]] = {
     # 45,000 cues in 500 KB ran for 900 s and 5 GB before the list limit.
     "45000-cues": (
@@ -80,7 +84,7 @@ GENERATED: dict[str, tuple[Callable[[], bytes], str, str]] = {
             "vulnerability_cues: [Mentions needing the computer for a benefits claim today.]",
             "vulnerability_cues:\n" + "  - A cue.\n" * 45_000,
         ).encode(),
-        ":62: vulnerability_cues: ",
+        f":{CUES_LINE}: vulnerability_cues: ",
         "Expected at most 40 items but received 45,000; keep the 40 that matter most",
     ),
     "100000-plain-items": (
@@ -114,14 +118,14 @@ def test_new_refuses_an_id_with_a_newline(make_project):
 
 def test_minutes_written_as_hours_and_minutes_are_refused(make_project):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    spec = root / "content" / "modules" / "04-empathy" / "module.yaml"
+    spec = root / "content" / "modules" / "03-empathy" / "module.yaml"
     text = spec.read_text(encoding="utf-8")
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("minutes:"))
     spec.write_text("\n".join("minutes: 1:20:30" if row.startswith("minutes:") else row for row in text.splitlines()))
 
     assert_refused(
         run_build(root, "check"),
-        f"content/modules/04-empathy/module.yaml:{line}: minutes:",
+        f"content/modules/03-empathy/module.yaml:{line}: minutes:",
         "received '1:20:30', which YAML 1.1 reads as a number in base 60; write minutes as a plain number",
     )
 
@@ -146,7 +150,7 @@ def test_a_job_aid_over_two_pages_fails_naming_what_to_shorten(make_project, tmp
     sources = load_sources(root)
     (industry,) = sources.industries
     rendered = render_edition(
-        root, make_environment(root, JOB_AID), industry, sources.modules, JOB_AID, sources.agenda(industry)
+        root, make_environment(root, JOB_AID, TemplateCaches()), industry, sources.program(industry), JOB_AID
     )
     from trainkit.pdf import write_pdf
 
@@ -154,7 +158,7 @@ def test_a_job_aid_over_two_pages_fails_naming_what_to_shorten(make_project, tmp
         write_pdf(root, rendered, tmp_path / "job-aid.pdf")
 
     (problem,) = raised.value.problems
-    assert str(problem).startswith("industries/minimal.yaml:62: job-aid: the job aid runs to ")
+    assert str(problem).startswith(f"industries/minimal.yaml:{CUES_LINE}: job-aid: the job aid runs to ")
     assert "pages but must fit on 2; shorten what it prints: vulnerability_cues (40 items)" in str(problem)
     assert not (tmp_path / "job-aid.pdf").exists()
 
@@ -202,7 +206,7 @@ def test_the_site_shows_a_name_with_an_ampersand_exactly_as_typed(ampersand_proj
 
     root, sources, industry = ampersand_project
     rendered = render_edition(
-        root, make_environment(root, SITE), industry, sources.modules, SITE, sources.agenda(industry)
+        root, make_environment(root, SITE, TemplateCaches()), industry, sources.program(industry), SITE
     )
     pdfs = []
     for edition in PDF_EDITIONS:  # the site links its downloads; their content does not matter here
@@ -222,7 +226,7 @@ def test_the_pdf_chapter_titles_show_a_name_with_an_ampersand_exactly_as_typed(a
 
     root, sources, industry = ampersand_project
     rendered = render_edition(
-        root, make_environment(root, WORKBOOK), industry, sources.modules, WORKBOOK, sources.agenda(industry)
+        root, make_environment(root, WORKBOOK, TemplateCaches()), industry, sources.program(industry), WORKBOOK
     )
     found = mentions(edition_html(root, rendered))
     assert any(where == "<article data-title>" for where, _ in found), found  # "6. Upset Bed & Breakfast …"

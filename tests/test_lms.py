@@ -76,7 +76,7 @@ def test_scorm12_manifest_is_valid_and_lists_the_site(site):
     listed = {f["@href"] for f in resource["file"]}
     site_pages = {p.relative_to(site["out"] / "minimal").as_posix() for p in (site["out"] / "minimal").rglob("*.html")}
     assert site_pages <= listed <= names
-    assert {"launch.html", "launch.js", "scorm-api.js", "index.html", "modules/12-measuring.html"} <= names
+    assert {"launch.html", "launch.js", "scorm-api.js", "index.html", "modules/10-internal-service.html"} <= names
     assert "Library lending desk" in data["organizations"]["organization"][0]["title"]
 
 
@@ -89,7 +89,14 @@ def test_cmi5_course_structure_is_valid(site):
     assert not schema.is_valid(structure.replace('moveOn="Completed"', 'moveOn="Eventually"'))
     au = schema.to_dict(structure)["au"][0]
     assert (au["@moveOn"], au["@launchMethod"], au["url"]) == ("Completed", "AnyWindow", "launch.html")
-    assert {"cmi5.xml", "launch.html", "launch.js", "cmi5-au.js", "index.html", "modules/12-measuring.html"} <= names
+    assert {
+        "cmi5.xml",
+        "launch.html",
+        "launch.js",
+        "cmi5-au.js",
+        "index.html",
+        "modules/10-internal-service.html",
+    } <= names
     assert "imsmanifest.xml" not in names and "scorm-api.js" not in names
 
 
@@ -285,7 +292,7 @@ def test_scorm12_reports_completion_to_the_lms(browser, lms_server):
     sco.wait_for_selector("#lms-status:has-text('In progress')")
     assert page.evaluate("cmi['cmi.core.lesson_status']") == "incomplete"
 
-    site_frame.evaluate("location.href = 'modules/12-measuring.html'")  # the learner reaches the last module
+    site_frame.evaluate("location.href = 'modules/10-internal-service.html'")  # the learner reaches the last module
     page.wait_for_function("cmi['cmi.core.lesson_status'] === 'completed'")
     calls = page.evaluate("calls")
     completed_at = calls.index(["LMSSetValue", "cmi.core.lesson_status", "completed"])
@@ -336,7 +343,7 @@ def test_cmi5_sends_initialized_completed_and_terminated(browser, lms_server):
         return [e["body"] for e in httpd.log if e["what"] == "POST /xapi/statements"]
 
     assert [s["verb"]["id"].rsplit("/", 1)[1] for s in statements()] == ["initialized"]
-    content_frame(page.main_frame).evaluate("location.href = 'modules/12-measuring.html'")
+    content_frame(page.main_frame).evaluate("location.href = 'modules/10-internal-service.html'")
     page.wait_for_selector("#lms-complete:disabled")
     page.goto("about:blank")  # leaving the AU sends "terminated"
     deadline = time.monotonic() + 5

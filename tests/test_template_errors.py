@@ -29,12 +29,12 @@ def break_lesson(root, module: str, line_number: int, text: str) -> None:
 )
 def test_a_broken_lesson_is_reported_with_its_file_and_line(make_project, capsys, inserted, message):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    break_lesson(root, "05-ownership", 4, inserted)
+    break_lesson(root, "04-ownership", 4, inserted)
 
     assert main(["build", "--quiet", "--out", str(root / "out")], root=root) == 2
 
     err = capsys.readouterr().err
-    assert "content/modules/05-ownership/lesson.md:4:" in err
+    assert "content/modules/04-ownership/lesson.md:4:" in err
     assert message in err
     assert err.splitlines() == [err.splitlines()[0], "1 problem(s) found; nothing was written."]
     assert not (root / "out").exists()
@@ -42,7 +42,7 @@ def test_a_broken_lesson_is_reported_with_its_file_and_line(make_project, capsys
 
 def test_a_broken_text_field_in_module_yaml_names_its_line(make_project, capsys):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    spec = root / "content" / "modules" / "06-service-recovery" / "module.yaml"
+    spec = root / "content" / "modules" / "05-service-recovery" / "module.yaml"
     lines = spec.read_text(encoding="utf-8").splitlines()
     number = next(i for i, row in enumerate(lines) if row.startswith("title:"))
     lines[number] = "title: Upset {{ custommers }} and service recovery"
@@ -50,7 +50,7 @@ def test_a_broken_text_field_in_module_yaml_names_its_line(make_project, capsys)
 
     assert main(["check"], root=root) == 2
     err = capsys.readouterr().err
-    assert f"content/modules/06-service-recovery/module.yaml:{number + 1}: title:" in err
+    assert f"content/modules/05-service-recovery/module.yaml:{number + 1}: title:" in err
     assert "'custommers' is undefined" in err
 
 

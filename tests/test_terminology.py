@@ -12,7 +12,7 @@ MINIMAL = FIXTURES / "good" / "minimal.yaml"
 
 def test_generic_word_in_a_lesson_fails_the_build_naming_the_lesson_line(make_project, capsys):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    lesson = root / "content" / "modules" / "04-empathy" / "lesson.md"
+    lesson = root / "content" / "modules" / "03-empathy" / "lesson.md"
     lines = lesson.read_text(encoding="utf-8").splitlines()
     lines.insert(3, "Every customer deserves an answer.")
     lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -20,7 +20,7 @@ def test_generic_word_in_a_lesson_fails_the_build_naming_the_lesson_line(make_pr
     assert main(["build", "--quiet", "--out", str(root / "out")], root=root) == 1
 
     err = capsys.readouterr().err
-    assert "content/modules/04-empathy/lesson.md:4:" in err
+    assert "content/modules/03-empathy/lesson.md:4:" in err
     assert "says 'customer' where minimal says 'patron'" in err
     assert not (root / "out").exists()
 
@@ -40,7 +40,7 @@ def test_generic_word_in_a_profile_value_names_the_profile_line_and_says_what_a_
 
 def test_each_generic_word_is_reported_once_with_every_page_that_shows_it(make_project, capsys):
     root = make_project({"minimal.yaml": MINIMAL}, copy=("content",))
-    lesson = root / "content" / "modules" / "04-empathy" / "lesson.md"
+    lesson = root / "content" / "modules" / "03-empathy" / "lesson.md"
     lines = lesson.read_text(encoding="utf-8").splitlines()
     lines.insert(3, "Every customer deserves an answer.")
     lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -51,7 +51,7 @@ def test_each_generic_word_is_reported_once_with_every_page_that_shows_it(make_p
     (problem,) = [row for row in err.splitlines() if row.startswith("content/")]
     assert "write {{ customer }} or {{ customers }} instead" in problem
     for edition in ("site", "workbook", "facilitator-guide"):
-        assert f"{edition}/modules/04-empathy.md" in problem
+        assert f"{edition}/modules/03-empathy.md" in problem
     assert "1 content problem(s)" in err
 
 

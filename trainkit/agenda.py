@@ -182,26 +182,9 @@ def session_problems(
         item_loc = (*loc, "items", i_index)
         if item.module is not None:
             module = modules.get(item.module)
-            if module is not None and module.course != course:
-                problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line_of(item_loc),
-                        field_path(item_loc),
-                        f"module '{item.module}' belongs to the {module.course} course, but this format "
-                        f"schedules the {course} course; move it to a format of its own course",
-                    )
-                )
-                continue
-            if module is None:
-                problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line_of(item_loc),
-                        field_path(item_loc),
-                        f"no module has id '{item.module}'; known: {', '.join(modules)}",
-                    )
-                )
+            wrong = _misplaced_module(item.module, module, course, modules)
+            if wrong or module is None:
+                problems.append(Problem(doc.file, doc.line_of(item_loc), field_path(item_loc), wrong))
                 continue
             total += module.spec.minutes
             session_modules.append(module)
@@ -229,6 +212,18 @@ def session_problems(
             )
         )
     return problems
+
+
+def _misplaced_module(module_id: str, module: Module | None, course: str, modules: dict[str, Module]) -> str:
+    """Why a session may not schedule this module ("" when it may)."""
+    if module is None:
+        return f"no module has id '{module_id}'; known: {', '.join(modules)}"
+    if module.course != course:
+        return (
+            f"module '{module_id}' belongs to the {module.course} course, but this format "
+            f"schedules the {course} course; move it to a format of its own course"
+        )
+    return ""
 
 
 def build_agenda(format_id: str, delivery: DeliveryFormat, modules: dict[str, Module]) -> Agenda:

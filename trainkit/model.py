@@ -197,7 +197,8 @@ class Regulation(Strict):
     at_the_desk: list[ShortText] = Field(
         default_factory=list,
         max_length=6,
-        description="the thresholds, amounts and deadlines staff need at the desk; printed on the job aid",
+        description="the thresholds, amounts and deadlines staff need at the desk, most needed first; the first "
+        "three print on the job aid",
     )
     knowledge_check: list[Question] = Field(
         min_length=1,

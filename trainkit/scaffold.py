@@ -62,7 +62,8 @@ def scaffold(root: Path, new_id: str, source_id: str) -> Path:
         out += [
             f"\n# program: {fields['program'].description}; formats: content/program/formats.yaml",
             "program:",
-            "  format: three-days",
+            "  format: two-and-a-half-days",
+            "  lead_format: half-day",
         ]
     target.write_text("\n".join(out).replace("\n\n\n", "\n\n") + "\n", encoding="utf-8")
     return target
