@@ -106,7 +106,7 @@ def test_a_dependency_upgrade_rebuilds_every_output(make_project, minimal_build)
 def test_page_counts_live_in_the_manifest_not_in_fake_pdf_files(minimal_build):
     manifest = read_manifest(minimal_build)
     for edition in PDF_EDITIONS:
-        pdf = minimal_build / "minimal" / "downloads" / edition.filename("minimal")
+        pdf = minimal_build / edition.path("minimal")
         assert manifest.pages[f"minimal/{edition.id}"] == len(PdfReader(pdf).pages)
     assert not (minimal_build / ".trainkit-pages").exists()
     assert not [p for p in minimal_build.rglob("*.pdf") if not p.read_bytes().startswith(b"%PDF-")]

@@ -358,7 +358,7 @@ def test_check_fails_a_module_whose_roleplay_is_shorter_than_a_round_of_its_kind
     done = run_check(root)
     assert done.returncode == 2
     where = r"content/modules/03-empathy/module\.yaml:\d+: activities\[\d\]\.minutes: "
-    assert re.search(where + "a customer role-play", done.stderr)
+    assert re.search(where + "a live role-play", done.stderr)
     assert "at least 16 minutes" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from textutil import normalise, pdf_pages
 
 from trainkit.cli import main
-from trainkit.editions import PDF_EDITIONS
+from trainkit.editions import FACILITATOR, PDF_EDITIONS
 from trainkit.pdf import page_references_remembered
 from trainkit.pipeline import PROJECT_ROOT
 
@@ -39,7 +39,7 @@ def toc_entries(pages: list[str]) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS[:3])
 @pytest.mark.parametrize("edition", BOOKS, ids=[e.id for e in BOOKS])
 def test_contents_page_numbers_are_the_pages_the_headings_fall_on(built, industry_id, edition):
-    pages = pdf_pages(built.out / industry_id / "downloads" / edition.filename(industry_id))
+    pages = pdf_pages(built.out / edition.path(industry_id))
     entries = toc_entries(pages)
     assert len(entries) >= 2
     for title, number in entries:
@@ -49,7 +49,7 @@ def test_contents_page_numbers_are_the_pages_the_headings_fall_on(built, industr
 @pytest.mark.parametrize("industry_id", SHIPPED_IDS)
 @pytest.mark.parametrize("edition", [e for e in BOOKS if e.duplex], ids=[e.id for e in BOOKS if e.duplex])
 def test_every_chapter_starts_on_a_right_hand_odd_page(built, industry_id, edition):
-    pages = pdf_pages(built.out / industry_id / "downloads" / edition.filename(industry_id))
+    pages = pdf_pages(built.out / edition.path(industry_id))
     starts = [number for title, number in toc_entries(pages) if re.match(r"^\d+\. ", title)]
     if edition.id in {"workbook", "facilitator-guide"}:
         assert len(starts) == 12
@@ -59,7 +59,7 @@ def test_every_chapter_starts_on_a_right_hand_odd_page(built, industry_id, editi
 @pytest.mark.parametrize("edition", PDF_EDITIONS, ids=[e.id for e in PDF_EDITIONS])
 def test_pdfs_are_tagged_with_language_title_and_author(built, edition):
     industry_id = SHIPPED_IDS[0]
-    reader = PdfReader(built.out / industry_id / "downloads" / edition.filename(industry_id))
+    reader = PdfReader(built.out / edition.path(industry_id))
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "en"
@@ -70,7 +70,7 @@ def test_pdfs_are_tagged_with_language_title_and_author(built, edition):
 
 def test_book_editions_have_bookmarks_for_each_chapter(built):
     industry_id = SHIPPED_IDS[0]
-    reader = PdfReader(built.out / industry_id / "downloads" / f"{industry_id}-facilitator-guide.pdf")
+    reader = PdfReader(built.out / FACILITATOR.path(industry_id))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert sum(1 for t in titles if re.match(r"^\d+\. ", t)) == 12
 

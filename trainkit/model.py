@@ -66,7 +66,7 @@ TRAINABLE_CAUSES: frozenset[str] = frozenset({"skill", "knowledge"})
 ChannelKind = Literal["phone", "chat", "email", "in_person", "social", "video", "messaging", "letter", "self_service"]
 #: The kind of conversation a role-play practises; it sets the instructions and the minutes a round needs
 #: (content/program/roleplay.yaml).
-ConversationKind = Literal["customer", "colleague", "written", "coaching"]
+ConversationKind = Literal["live", "colleague", "written", "coaching"]
 #: Channels whose contacts are written: a role-play on one of them is a written exchange.
 WRITTEN_CHANNELS: frozenset[str] = frozenset({"email", "letter", "chat", "messaging", "social"})
 Spelling = Literal["en-US", "en-GB"]
@@ -124,8 +124,8 @@ class DifficultSituation(Strict):
     id: Slug
     title: ShortText
     kind: ConversationKind = Field(
-        default="customer",
-        description="customer: a contact with someone the organisation serves; colleague: a hand-off between "
+        default="live",
+        description="live: a call, video call or visit with someone the organisation serves; colleague: a hand-off between "
         "teams; written: an email, letter or chat exchange; coaching: a team lead coaching a staff member",
     )
     channel: ShortText = Field(description="name of one of the profile's channels")
