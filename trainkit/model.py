@@ -125,8 +125,9 @@ class DifficultSituation(Strict):
     title: ShortText
     kind: ConversationKind = Field(
         default="live",
-        description="live: a call, video call or visit with someone the organisation serves; colleague: a hand-off between "
-        "teams; written: an email, letter or chat exchange; coaching: a team lead coaching a staff member",
+        description="live: a call, video call or visit with someone the organisation serves; colleague: a "
+        "hand-off between teams; written: an email, letter or chat exchange; coaching: a team lead coaching "
+        "a staff member",
     )
     channel: ShortText = Field(description="name of one of the profile's channels")
     customer_brief: Text = Field(description="what the person playing the customer knows and feels")
