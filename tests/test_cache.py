@@ -9,7 +9,7 @@ from conftest import MINIMAL, copy_minimal_build
 from pypdf import PdfReader
 
 from trainkit.cache import DEPENDENCY_LOCK, read_manifest
-from trainkit.editions import PDF_EDITIONS
+from trainkit.editions import MODULE_PAGES, PDF_EDITIONS
 from trainkit.pipeline import build, load_sources, plan
 
 OUTPUTS_PER_INDUSTRY = len(PDF_EDITIONS) + 1  # the PDFs and the site
@@ -61,7 +61,8 @@ def test_changing_one_profile_rebuilds_only_that_industry(make_project, minimal_
     assert all(name.startswith("second/") for name in after_change.rebuilt)
     after = digests(out)
     changed = {path for path in after if after.get(path) != before.get(path)}
-    assert changed and all(p.startswith("second/") or p in {"index.html", ".trainkit-cache.json"} for p in changed)
+    staff_portal = {"index.html", "staff/index.html", ".trainkit-cache.json"}
+    assert changed and all(p.startswith(("second/", "staff/second/")) or p in staff_portal for p in changed)
 
 
 def test_changing_a_lesson_rebuilds_only_outputs_that_print_lessons(make_project, minimal_build):
@@ -72,7 +73,9 @@ def test_changing_a_lesson_rebuilds_only_outputs_that_print_lessons(make_project
 
     result = build(root, out, jobs_count=1)
 
-    assert sorted(result.rebuilt) == ["minimal/facilitator-guide", "minimal/site", "minimal/workbook"]
+    printing_lessons = sorted(f"minimal/{e.id}" for e in PDF_EDITIONS if MODULE_PAGES in e.pages)
+    assert sorted(result.rebuilt) == sorted([*printing_lessons, "minimal/site"])
+    assert "minimal/workbook" in printing_lessons and "minimal/lead-workbook" in printing_lessons
     assert "minimal/job-aid" in result.reused and "minimal/certificate" in result.reused
 
 

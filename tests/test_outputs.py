@@ -164,3 +164,12 @@ def test_a_card_for_a_colleague_is_labelled_with_their_job_not_the_customer_word
     assert f"L1-1 · {role[0].upper()}{role[1:]}" in card
     assert f"you play the {role}" in card
     assert "L1-1 · Guest" not in kit
+
+
+@pytest.mark.parametrize("industry_id", SHIPPED_IDS[:2])
+def test_agenda_sessions_are_headings_not_literal_markdown(built, sources, industry_id):
+    html = (built.out / industry_id / "agenda.html").read_text(encoding="utf-8")
+    chosen = next(i for i in sources.industries if i.profile.id == industry_id)
+    first = sources.agenda(chosen).sessions[0].title
+    assert re.search(rf"<h2[^>]*>{re.escape(first)}, ", html), "each session is an h2 under the page's h1"
+    assert "## " not in html_text(html) and "&#35;&#35;" not in html
