@@ -67,9 +67,10 @@ class Agenda:
 
     @property
     def contact_hours(self) -> str:
-        """``contact_minutes`` in hours as people say them: "13.5", "4" (to the nearest quarter hour)."""
-        hours = round(self.contact_minutes / 15) / 4
-        return f"{hours:g}"
+        """``contact_minutes`` as people say it, exactly: "15 hours 5 minutes", "4 hours"."""
+        hours, minutes = divmod(self.contact_minutes, 60)
+        said = f"{hours} hour{'s' if hours != 1 else ''}"
+        return f"{said} {minutes} minutes" if minutes else said
 
     def session_of(self) -> dict[str, tuple[str, int]]:
         """Module id → (course, index of the session that schedules it)."""
