@@ -58,7 +58,7 @@ def preview_pdf_job(sources: Sources, industry_id: str, edition_id: str, target:
     """`serve`: render one PDF edition of one industry, check its words and write it to ``target``.
 
     The edition is rendered here, in the worker, so the process that serves the site spends no
-    time on it; the sources (about 1 ms to pickle) come from the site build that planned the job.
+    time on it; the sources (a few milliseconds to pickle) come from the site build that planned the job.
     """
     (industry,) = sources.select([industry_id])
     edition = edition_by_id(edition_id)

@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -64,6 +65,7 @@ def serve(root: Path, industry_id: str, port: int) -> None:
     from mkdocs.livereload import LiveReloadServer
 
     profile = profile_path(root, industry_id)  # an unknown industry stops here, with exit status 2
+    check_port(port)
     with (
         tempfile.TemporaryDirectory(prefix="trainkit-serve-") as work,
         Preview(root, industry_id, Path(work)) as preview,
@@ -78,13 +80,27 @@ def serve(root: Path, industry_id: str, port: int) -> None:
         print(f"Serving {industry_id} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
         try:
             server.serve()
-        except OSError as err:
-            if err.errno not in {errno.EADDRINUSE, errno.EACCES}:
-                raise
-            problem = f"cannot serve on port {port} ({err.strerror}); choose another with --port"
-            raise InputError([Problem("command line", None, "--port", problem)]) from None
+        except OSError as err:  # taken since check_port
+            raise port_problem(port, err) from None
         finally:
             server.shutdown()
+
+
+def check_port(port: int) -> None:
+    """Refuse a port that is taken before building anything."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as err:
+            raise port_problem(port, err) from None
+
+
+def port_problem(port: int, err: OSError) -> Exception:
+    if err.errno not in {errno.EADDRINUSE, errno.EACCES}:
+        return err
+    problem = f"cannot serve on port {port} ({err.strerror}); choose another with --port"
+    return InputError([Problem("command line", None, "--port", problem)])
 
 
 @dataclass
@@ -209,8 +225,10 @@ class Preview:
                 self.start_next_pdf()
         except Exception as err:  # reported exactly as the CLI reports it; the last good site stays
             _, self.site_problems = explain(err, self.root)
-            say(*self.site_problems, "Still serving the last good site.")
-            if not (self.served / "index.html").is_file():
+            if self.site_key:
+                say(*self.site_problems, "Still serving the last good site.")
+            else:
+                say(*self.site_problems, "Serving a page that lists these problems until a save fixes them.")
                 self.publish(self.error_page())
         with self.lock:
             self.write_status(self.served)
@@ -321,7 +339,15 @@ class Preview:
                     self.pool = new_pool()
                     error = BuildError(f"{name}: the process rendering it died (out of memory?); save again to retry")
                 _, state.problems = explain(error, self.root)
-                say(*state.problems)
+                same = [
+                    other.edition.filename(self.industry_id)
+                    for other in self.pdfs.values()
+                    if other is not state and other.state == "failed" and other.problems == state.problems
+                ]  # a broken print template fails several PDFs: its problems are printed once
+                if same:
+                    say(f"{name} could not be rendered: the same problem(s) as {same[0]}")
+                else:
+                    say(f"{name} could not be rendered:", *state.problems)
             self.start_next_pdf()
             self.write_status(self.served)
             learner_done = not any(s.state in {"rendering", "waiting"} for s in self.pdfs.values() if s.edition.learner)

@@ -38,8 +38,16 @@
     if (status.problems.length) {
       banner.appendChild(problemsBlock("The last save could not be built; this is the last good site.", status.problems));
     }
+    // PDFs that failed for the same reason (a print template) share one list of problems.
+    var reasons = {};
     failed.forEach(function (pdf) {
-      banner.appendChild(problemsBlock(pdf.title + " (PDF) could not be rebuilt:", pdf.problems));
+      var reason = pdf.problems.join("\n");
+      (reasons[reason] = reasons[reason] || []).push(pdf.title);
+    });
+    Object.keys(reasons).forEach(function (reason) {
+      var titles = reasons[reason];
+      var what = titles.join(", ") + (titles.length > 1 ? " (PDFs) could not be rebuilt:" : " (PDF) could not be rebuilt:");
+      banner.appendChild(problemsBlock(what, reason.split("\n")));
     });
     var line = element("p", "trainkit-preview__pdfs");
     var ready = status.pdfs.length - busy.length - failed.length;
