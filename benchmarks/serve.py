@@ -127,6 +127,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     project = make_project(args.industry)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -174,12 +175,12 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    write_results(args, times, first_page, first_pdfs)
+    write_results(args, times, first_page, first_pdfs, load_before)
     shutil.rmtree(project, ignore_errors=True)
 
 
 def write_results(
-    args: argparse.Namespace, times: dict[str, list[float]], first_page: float, first_pdfs: float
+    args: argparse.Namespace, times: dict[str, list[float]], first_page: float, first_pdfs: float, load: float
 ) -> None:
     bare = statistics.median(times["bare"])
     lines = [
@@ -187,9 +188,9 @@ def write_results(
         "## serve: save to reload (benchmarks/serve.py)",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"industry `{args.industry}`, {args.rounds} rounds, load average before the run "
-        f"{os.getloadavg()[0]:.1f}. Seconds from the file write until the served page shows the change "
-        "(polled over HTTP every 20 ms), against a fresh `python -m mkdocs build` of the same pages.",
+        f"industry `{args.industry}`, {args.rounds} rounds, load average {load:.1f} before the run and "
+        f"{os.getloadavg()[0]:.1f} after it. Seconds from the file write until the served page shows the "
+        "change (polled over HTTP every 20 ms), against a fresh `python -m mkdocs build` of the same pages.",
         "",
         "| measurement | median s | best s | median ÷ bare median | target |",
         "|---|---:|---:|---:|---|",

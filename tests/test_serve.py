@@ -70,26 +70,30 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`build.py serve --industry minimal` on a free port, in a project whose content and
-    templates are copies the tests may edit."""
-    root = link_project(tmp_path_factory.mktemp("serve") / "project", {"minimal.yaml": MINIMAL}, copy=("content",))
-    (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
-    (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
-    port, log = free_port(), root / "serve.log"
+def start_serve(root: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("w") as output:
-        server = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "build.py", "serve", "--industry", "minimal", "--port", str(port)],
             cwd=root,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-        try:
-            yield Served(root, f"http://127.0.0.1:{port}", log)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`build.py serve --industry minimal` on a free port, in a project whose content is a copy
+    the tests may edit."""
+    root = link_project(tmp_path_factory.mktemp("serve") / "project", {"minimal.yaml": MINIMAL}, copy=("content",))
+    (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
+    (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
+    port, log = free_port(), root / "serve.log"
+    server = start_serve(root, port, log)
+    try:
+        yield Served(root, f"http://127.0.0.1:{port}", log)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def all_pdfs_done(served: Served) -> bool:
@@ -161,3 +165,44 @@ def test_a_broken_profile_shows_its_problem_in_the_page_and_the_last_good_site_s
     finally:
         profile.write_text(good, encoding="utf-8")
     wait_for(lambda: not served.status()["problems"], "the problem to clear once the profile is fixed")
+
+
+def test_a_profile_broken_from_the_start_is_served_as_its_problems_until_fixed(make_project):
+    good = MINIMAL.read_text(encoding="utf-8")
+    root = make_project({"minimal.yaml": good.replace("plural: patrons}", "plural: 42}", 1).encode()})
+    (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
+    (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
+    port = free_port()
+    served = Served(root, f"http://127.0.0.1:{port}", root / "serve.log")
+    server = start_serve(root, port, served.log)
+    try:
+        page = wait_for(lambda: served.get("index.html"), "the problems page")
+        printed = re.search(r"^industries/minimal\.yaml:\d+: terms\.customer\.plural: .*$", served.output(), re.M)
+        assert printed and html.escape(printed.group(0)) in page, "the line the terminal printed"
+        assert "could not be built" in page
+        (root / "industries" / "minimal.yaml").write_text(good, encoding="utf-8")
+        wait_for(lambda: "Library lending desk" in served.get("index.html"), "the site once the profile is fixed")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_refuses_a_taken_port_before_building(make_project):
+    root = make_project({"minimal.yaml": MINIMAL})
+    (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
+    (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "build.py", "serve", "--industry", "minimal", "--port", str(port)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"command line: --port: cannot serve on port {port}" in result.stderr
+    assert "choose another with --port" in result.stderr
+    assert "Site rebuilt" not in result.stdout, "nothing is built for a port that cannot serve it"

@@ -336,8 +336,9 @@ class Preview:
             else:
                 state.failed = key
                 if isinstance(error, BrokenProcessPool):  # the worker died (out of memory?): start another
+                    self.pool.shutdown(wait=False, cancel_futures=True)
                     self.pool = new_pool()
-                    error = BuildError(f"{name}: the process rendering it died (out of memory?); save again to retry")
+                    error = BuildError("the process rendering it died (out of memory?); save again to retry")
                 _, state.problems = explain(error, self.root)
                 same = [
                     other.edition.filename(self.industry_id)
