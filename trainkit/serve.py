@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -67,6 +68,7 @@ def serve(root: Path, industry_id: str, port: int) -> None:
     profile = profile_path(root, industry_id)  # an unknown industry stops here, with exit status 2
     check_port(port)
     with (
+        stopped_by_sigterm(),
         tempfile.TemporaryDirectory(prefix="trainkit-serve-") as work,
         Preview(root, industry_id, Path(work)) as preview,
     ):
@@ -84,6 +86,20 @@ def serve(root: Path, industry_id: str, port: int) -> None:
             raise port_problem(port, err) from None
         finally:
             server.shutdown()
+
+
+@contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """`kill` stops serve as Ctrl+C does: the PDF worker ended, the temporary folder removed."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def check_port(port: int) -> None:
