@@ -1,6 +1,6 @@
 """Save-to-reload of `build.py serve` against a bare `mkdocs build` of the same pages.
 
-    .venv/bin/python benchmarks/serve.py [--industry hotel] [--rounds 5]   (about 3 minutes)
+    .venv/bin/python benchmarks/serve.py [--industry hotel] [--rounds 5]   (about 8 minutes on 2 cores)
 
 In a throwaway copy of the project (content, templates and the one profile copied; the code
 linked), it starts `serve` on a free port and waits until every PDF of the first build is done.
