@@ -17,15 +17,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pypdf import PdfReader
 
+from .editions import edition_by_id
 from .environment import TemplateCaches
-from .errors import EXPECTED_FAILURES, InternalError
+from .errors import EXPECTED_FAILURES, ContentQualityError, InternalError
 from .pdf import write_pdf
-from .render import RenderedEdition
+from .render import RenderedEdition, make_environment, render_edition
 from .site import build_site
+from .terminology import terminology_problems
+
+if TYPE_CHECKING:
+    from .sources import Sources
 
 Result = TypeVar("Result")
 #: How often a worker checks that the build that started it is still alive.
@@ -47,6 +52,23 @@ def render_pdf_job(
     begun = time.perf_counter()
     pages = write_pdf(root, rendered, target, caches)
     return PdfWritten(pages, time.perf_counter() - begun)
+
+
+def preview_pdf_job(sources: Sources, industry_id: str, edition_id: str, target: Path) -> PdfWritten:
+    """`serve`: render one PDF edition of one industry, check its words and write it to ``target``.
+
+    The edition is rendered here, in the worker, so the process that serves the site spends no
+    time on it; the sources (a few milliseconds to pickle) come from the site build that planned the job.
+    """
+    (industry,) = sources.select([industry_id])
+    edition = edition_by_id(edition_id)
+    caches = TemplateCaches()
+    env = make_environment(sources.root, edition, caches, industry.profile.spelling)
+    rendered = render_edition(sources.root, env, industry, sources.program(industry), edition)
+    generic_words = terminology_problems(sources.root, [rendered], sources.modules)
+    if generic_words:
+        raise ContentQualityError(generic_words)
+    return render_pdf_job(sources.root, rendered, target, caches)
 
 
 def build_site_job(root: Path, rendered: RenderedEdition, scratch: Path, site_dir: Path, pdf_names: list[str]) -> float:

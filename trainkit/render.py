@@ -378,7 +378,7 @@ def downloads(
 ) -> list[Ns]:
     """The printable editions of an industry (the learner ones unless told), as the site and
     portal link them; with ``facts`` (file name → pages, bytes) each also says how long and how
-    large it is."""
+    large it is, and one without facts is not ready (``serve`` builds the site before its PDFs)."""
     listed = []
     for edition in editions:
         name = edition.filename(industry.profile.id)
@@ -390,6 +390,7 @@ def downloads(
                     "audience": edition.audience,
                     "file": name,
                     "href": f"downloads/{name}",
+                    "ready": facts is None or name in facts,
                     "pages": pages,
                     "size": f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB",
                 }

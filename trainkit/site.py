@@ -16,9 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from markupsafe import Markup
+from mkdocs.plugins import BasePlugin
 
+from .environment import TemplateCaches
 from .errors import BuildError
 from .render import RenderedEdition
 
@@ -30,6 +33,8 @@ IFRAME_WORKER = Path(__file__).resolve().parent.parent / "node_modules" / "ifram
 SHIM = "assets/iframe-worker/shim.js"
 SHIM_FILES = {"shim/index.js": SHIM, "LICENSE": "assets/iframe-worker/LICENSE"}
 ENDS_WITH_SERVICE = re.compile(r"\bservices?\s*$", re.IGNORECASE)
+#: `serve` only: the banner that says which PDFs are being rebuilt and shows a failed rebuild's problems.
+PREVIEW_ASSETS = {"javascript": "preview.js", "css": "preview.css"}
 
 
 def training_title(name: str) -> str:
@@ -107,22 +112,57 @@ def copy_iframe_worker_shim(docs_dir: Path) -> None:
         shutil.copyfile(IFRAME_WORKER / source, docs_dir / target)
 
 
-def build_site(root: Path, rendered: RenderedEdition, work_dir: Path, site_dir: Path, pdfs: list[Path]) -> Path:
-    """Build the industry's site into ``site_dir`` with MkDocs in strict mode; return the config path."""
+def add_preview_banner(root: Path, docs_dir: Path, config: dict[str, Any]) -> None:
+    """Give every page the preview banner (`serve` only; a built site never carries it)."""
+    for kind, asset in PREVIEW_ASSETS.items():
+        shutil.copyfile(root / "templates" / "site" / asset, docs_dir / "assets" / asset)
+        config[f"extra_{kind}"] = [*config.get(f"extra_{kind}", []), f"assets/{asset}"]
+
+
+class ThemeBytecode(BasePlugin):
+    """A MkDocs plugin, added in code: the theme's templates are compiled once per `serve`, not per
+    rebuild (MkDocs makes a new Jinja environment for every build)."""
+
+    def __init__(self, caches: TemplateCaches) -> None:
+        super().__init__()
+        self.caches = caches
+
+    def on_env(self, env: jinja2.Environment, **_: Any) -> jinja2.Environment:
+        env.bytecode_cache = self.caches
+        return env
+
+
+def build_site(
+    root: Path,
+    rendered: RenderedEdition,
+    work_dir: Path,
+    site_dir: Path,
+    pdfs: list[Path],
+    preview: bool = False,
+    caches: TemplateCaches | None = None,
+) -> Path:
+    """Build the industry's site into ``site_dir`` with MkDocs in strict mode; return the config path.
+
+    With ``preview`` (`serve`), every page also carries the preview banner; with ``caches``, the
+    theme's compiled templates are kept there for the next build.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     docs_dir = work_dir / "docs"
     write_docs(root, rendered, docs_dir, pdfs)
+    settings = site_config(root, rendered, docs_dir, site_dir)
+    if preview:
+        add_preview_banner(root, docs_dir, settings)
     config_path = work_dir / "mkdocs.yml"
-    config_path.write_text(
-        yaml.safe_dump(site_config(root, rendered, docs_dir, site_dir), sort_keys=False), encoding="utf-8"
-    )
+    config_path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     with _captured_mkdocs_log() as messages:
         try:
             config = load_config(str(config_path))
             mark_escaped(config)
+            if caches is not None:
+                config.plugins["trainkit-theme-bytecode"] = ThemeBytecode(caches.variant("mkdocs theme"))
             build(config)
         except (MkDocsException, SystemExit) as err:
             detail = "\n  ".join(messages) or str(err)

@@ -76,13 +76,37 @@ class Sources:
         return [known[i] for i in industry_ids]
 
 
+#: The profile setting that chooses each course's delivery format.
+COURSE_FORMATS = {"frontline": "format", "leads": "lead_format"}
+
+
+@dataclass(frozen=True)
+class SharedContent:
+    """What every industry is rendered from, validated together: the modules (by id, numbered by
+    course), the delivery formats, the role-play rounds and the follow-up programme."""
+
+    modules: dict[str, Module]
+    formats: dict[str, DeliveryFormat]
+    rounds: Mapping[str, ConversationRound]
+    reinforcement: ReinforcementFile
+
+
 def load_sources(root: Path = PROJECT_ROOT, required: Collection[str] | None = None) -> Sources:
     """Load and validate modules and profiles; raise InputError listing every problem.
 
     With ``required`` industry ids, a broken profile not among them is left out instead of
     stopping the run (see :func:`trainkit.validate.load_industries`).
     """
-    from .validate import load_content_file, load_industries, load_modules, roleplay_time_problems
+    from .validate import load_industries
+
+    content = load_content(root)
+    industries = load_industries(root / "industries", root, content.modules, content.formats, COURSE_FORMATS, required)
+    return sources_of(root, content, industries)
+
+
+def load_content(root: Path) -> SharedContent:
+    """Load and validate everything under content/ that is YAML; raise InputError listing every problem."""
+    from .validate import load_content_file, load_modules, roleplay_time_problems
 
     modules = numbered_by_course(load_modules(root / "content" / "modules", root))
     formats = load_formats(root, modules)
@@ -91,10 +115,36 @@ def load_sources(root: Path = PROJECT_ROOT, required: Collection[str] | None = N
     problems = roleplay_time_problems(list(modules.values()), rounds, ROLEPLAY_FILE)
     if problems:
         raise InputError(problems)
-    courses = {"frontline": "format", "leads": "lead_format"}
-    industries = load_industries(root / "industries", root, modules, formats, courses, required)
-    ordered = sorted(modules.values(), key=lambda m: (m.course != "frontline", m.number))
-    sources = Sources(root, ordered, industries, formats, rounds, reinforcement)
+    return SharedContent(modules, formats, rounds, reinforcement)
+
+
+def load_one_industry(root: Path, content: SharedContent, industry_id: str) -> Industry:
+    """Load and validate ``industries/<id>.yaml`` (or ``.yml``) alone; the other profiles are not
+    read (``serve`` previews one industry). Raise InputError listing every problem."""
+    from .validate import load_profile
+
+    path = profile_path(root, industry_id)
+    industry, problems = load_profile(path, root, content.modules, content.formats, COURSE_FORMATS)
+    if problems or industry is None:
+        raise InputError(problems)
+    return industry
+
+
+def profile_path(root: Path, industry_id: str) -> Path:
+    """``industries/<id>.yaml`` (or ``.yml``); an input error when there is neither."""
+    folder = root / "industries"
+    for path in (folder / f"{industry_id}.yaml", folder / f"{industry_id}.yml"):
+        if path.exists() or path.is_symlink():  # a broken link is the loader's to report
+            return path
+    known = ", ".join(sorted({p.stem for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")]}))
+    raise InputError([Problem("industries", None, "", f"no profile with id '{industry_id}'; known: {known}")])
+
+
+def sources_of(root: Path, content: SharedContent, industries: list[Industry]) -> Sources:
+    """The sources of a run over ``industries``; raise InputError when a profile has too few
+    role-plays of a kind for its modules."""
+    ordered = sorted(content.modules.values(), key=lambda m: (m.course != "frontline", m.number))
+    sources = Sources(root, ordered, industries, content.formats, content.rounds, content.reinforcement)
     shortfalls = [
         Problem(industry.file, None, "difficult_situations", shortfall.message)
         for industry in industries

@@ -322,8 +322,8 @@ def load_profile(
         return None, [Problem(shown, failed.line, "", failed.message)]
     profile, problems = schema_problems(Profile, doc)
     problems += glossary_key_problems(doc)
-    if profile is None:
-        return None, problems
+    if profile is None:  # the references that can be read are still checked: one run, every problem
+        return None, problems + raw_reference_problems(doc, path.stem, module_ids)
     problems += profile_cross_checks(profile, doc, path.stem, module_ids)
     problems += program_format_problems(profile, doc, formats, courses)
     return Industry(profile, shown), problems
@@ -388,10 +388,13 @@ class _Findings:
 
     def check_modules(self, loc: tuple[str | int, ...], ids: Iterable[str]) -> None:
         for index, module_id in enumerate(ids):
-            if module_id not in self.modules:
-                close = difflib.get_close_matches(module_id, list(self.modules), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known modules: {', '.join(self.modules)}"
-                self.report((*loc, index), f"no module has id '{module_id}'; {hint}")
+            self.check_module((*loc, index), module_id)
+
+    def check_module(self, loc: tuple[str | int, ...], module_id: str) -> None:
+        if module_id not in self.modules:
+            close = difflib.get_close_matches(module_id, list(self.modules), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known modules: {', '.join(self.modules)}"
+            self.report(loc, f"no module has id '{module_id}'; {hint}")
 
 
 def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: dict[str, Module]) -> list[Problem]:
@@ -414,17 +417,53 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
     return found.problems
 
 
+def raw_reference_problems(doc: Document, stem: str, modules: dict[str, Module]) -> list[Problem]:
+    """The cross-checks of :func:`profile_cross_checks` that need only references (the id, module
+    ids, channel names), run on the raw data of a profile the schema refused. Values of the wrong
+    type are skipped: the schema has reported them already."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    found = _Findings(doc, modules)
+
+    def items(key: str) -> list[tuple[int, dict[str, Any]]]:
+        value = data.get(key)
+        return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+    def module_ids(loc: tuple[str | int, ...], value: Any) -> None:
+        for index, module_id in enumerate(value if isinstance(value, list) else []):
+            if isinstance(module_id, str):
+                found.check_module((*loc, index), module_id)
+
+    profile_id = data.get("id")
+    if isinstance(profile_id, str) and profile_id != stem:
+        found.report(("id",), f"Expected '{stem}' (the file name) but received '{profile_id}'; make them match")
+    channels = {c["name"] for _, c in items("channels") if isinstance(c.get("name"), str)}
+    for index, situation in items("difficult_situations"):
+        channel = situation.get("channel")
+        if channels and isinstance(channel, str) and channel not in channels:
+            found.report(("difficult_situations", index, "channel"), _unknown_channel(channels, channel))
+        module_ids(("difficult_situations", index, "modules"), situation.get("modules"))
+    for key in ("regulations", "known_issues"):
+        for index, item in items(key):
+            module_ids((key, index, "modules"), item.get("modules"))
+    for key in ("module_checks", "examples"):
+        keyed = data.get(key)
+        for module_id in keyed if isinstance(keyed, dict) else ():
+            if isinstance(module_id, str) and module_id not in modules:
+                found.check_modules((key,), [module_id])
+    return found.problems
+
+
+def _unknown_channel(channels: Collection[str], channel: str) -> str:
+    return f"Expected one of the profile's channels ({', '.join(sorted(channels))}) but received '{channel}'"
+
+
 def _situation_problems(profile: Profile, found: _Findings) -> None:
     """Each role-play names a channel of the profile that fits its kind, and has the roles it needs."""
     channels = {channel.name: channel.kind for channel in profile.channels}
     situation_ids: set[str] = set()
     for index, situation in enumerate(profile.difficult_situations):
         if situation.channel not in channels:
-            found.report(
-                ("difficult_situations", index, "channel"),
-                f"Expected one of the profile's channels ({', '.join(sorted(channels))}) "
-                f"but received '{situation.channel}'",
-            )
+            found.report(("difficult_situations", index, "channel"), _unknown_channel(channels, situation.channel))
         elif situation.kind == "written" and channels[situation.channel] not in WRITTEN_CHANNELS:
             found.report(
                 ("difficult_situations", index, "kind"),

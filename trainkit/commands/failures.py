@@ -26,28 +26,40 @@ LOG_FOLDER = Path(".cache") / "bug-reports"
 
 def exit_status(error: BaseException, root: Path) -> int:
     """Print what ``error`` means for the user; return the exit status it maps to."""
-    if isinstance(error, InputError):
-        say(*error.problems, f"{len(error.problems)} problem(s) found; nothing was written.")
-        return EXIT_BAD_INPUT
-    if isinstance(error, ContentQualityError):
-        say(*error.problems, f"Build failed: {len(error.problems)} content problem(s); nothing was written.")
-        return EXIT_BUILD_FAILED
-    if isinstance(error, BuildError):
-        say(f"Build failed: {error}")
-        return EXIT_BUILD_FAILED
-    if isinstance(error, KeyboardInterrupt):
-        say("Interrupted; the previous output is unchanged.")
-        return EXIT_INTERRUPTED
     if isinstance(error, BrokenPipeError):
         # The reader went away (`build.py report | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     if isinstance(error, SystemExit | GeneratorExit):
         raise error  # not failures: the interpreter's own ways of stopping
+    status, lines = explain(error, root)
+    say(*lines)
+    return status
+
+
+def explain(error: BaseException, root: Path) -> tuple[int, list[str]]:
+    """The exit status ``error`` maps to and the lines that tell the user what it means (``serve``
+    shows the same lines in the browser)."""
+    if isinstance(error, InputError):
+        return EXIT_BAD_INPUT, [
+            *map(str, error.problems),
+            f"{len(error.problems)} problem(s) found; nothing was written.",
+        ]
+    if isinstance(error, ContentQualityError):
+        count = len(error.problems)
+        return EXIT_BUILD_FAILED, [
+            *map(str, error.problems),
+            f"Build failed: {count} content problem(s); nothing was written.",
+        ]
+    if isinstance(error, BuildError):
+        return EXIT_BUILD_FAILED, [f"Build failed: {error}"]
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, ["Interrupted; the previous output is unchanged."]
     bug = InternalError.from_exception(error, "running the command")
     log = write_bug_log(root, bug)
-    say(f"Bug in trainkit (not in your files): {bug.summary}. Please report it ({REPORT_TO}) with the log {log}")
-    return EXIT_BUILD_FAILED
+    return EXIT_BUILD_FAILED, [
+        f"Bug in trainkit (not in your files): {bug.summary}. Please report it ({REPORT_TO}) with the log {log}"
+    ]
 
 
 def say(*lines: object) -> None:
