@@ -21,6 +21,9 @@ MINIMAL = FIXTURES / "good" / "minimal.yaml"
 # a test can start from a copy of the shared minimal build instead of building from scratch.
 os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
 SHIPPED_IDS = [p.stem for p in sorted((PROJECT_ROOT / "industries").glob("*.yaml"))]
+SHIPPED_ORGANISATION_IDS = [p.stem for p in sorted((PROJECT_ROOT / "organisations").glob("*.yaml"))]
+#: Every program a full build makes: the industries and the organisations that extend them.
+SHIPPED_PROGRAM_IDS = SHIPPED_IDS + SHIPPED_ORGANISATION_IDS
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +54,11 @@ def announced(request: pytest.FixtureRequest, what: str) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> BuildResult:
-    """One full build of every shipped industry, shared by every test that reads outputs."""
+    """One full build of every shipped industry and organisation, shared by every test that reads outputs."""
     out = tmp_path_factory.mktemp("build") / "dist"
-    with announced(request, f"building all {len(SHIPPED_IDS)} shipped industries (a few minutes)"):
+    with announced(
+        request, f"building all {len(SHIPPED_PROGRAM_IDS)} shipped industries and organisations (a few minutes)"
+    ):
         return build(PROJECT_ROOT, out)
 
 

@@ -1,7 +1,8 @@
 """Content-hash cache: each output is keyed by a hash of exactly the files it is made from.
 
-A PDF edition depends on its profile, the delivery formats, every module.yaml (titles and
-objectives appear in every edition), the lessons only if the edition prints module pages, the
+A PDF edition depends on its profile (an organisation's: its own file, its industry's, its brand
+and logo), the delivery formats, every module.yaml (titles and objectives appear in every
+edition), the lessons only if the edition prints module pages, the
 content and page templates, the print templates, the pipeline's own code, the dependency lock
 (a WeasyPrint or MkDocs upgrade changes the output) and the build date. A site also depends on
 its industry's PDFs. The manifest of keys lives inside the output folder, so it is swapped in
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,9 +61,10 @@ def _key(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def edition_key(hasher: FileHasher, industry_file: str, edition: Edition, build_date: str) -> str:
-    """Cache key of one PDF edition of one industry."""
-    files = [industry_file, "content/program/formats.yaml", "content/spelling.yaml", "mkdocs.yml", DEPENDENCY_LOCK]
+def edition_key(hasher: FileHasher, profile_files: Sequence[str], edition: Edition, build_date: str) -> str:
+    """Cache key of one PDF edition of one industry or organisation: ``profile_files`` are every file
+    its profile is made from (an organisation's own file, its industry's, its brand and logo)."""
+    files = [*profile_files, "content/program/formats.yaml", "content/spelling.yaml", "mkdocs.yml", DEPENDENCY_LOCK]
     files += hasher.files("content/modules", "*/module.yaml")
     if MODULE_PAGES in edition.pages:
         files += hasher.files("content/modules", "*/lesson.md")

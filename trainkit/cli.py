@@ -24,6 +24,7 @@ COMMANDS: dict[str, Command] = {
         info.LIST,
         authoring.SERVE,
         authoring.NEW,
+        authoring.NEW_ORG,
         delivery.CERTIFICATE,
         delivery.PACKAGE,
         info.SCHEMA,

@@ -53,7 +53,9 @@ def content_fields() -> list[str]:
 
 
 def _question_id(dotted: str) -> bool:
-    return dotted.endswith((".knowledge_check.id", "module_checks.id"))
+    """Ids that name an item for its author (answer keys number questions; an organisation removes
+    an inherited limit or policy by its id)."""
+    return dotted.endswith((".knowledge_check.id", "module_checks.id", "authority.id", "policies.id"))
 
 
 def _fixed_value(dotted: str) -> bool:
@@ -93,8 +95,29 @@ def industry_coverage(
     for field in pipeline:
         readers.setdefault(field, set()).add("pipeline")
     used_by = {leaf: tuple(sorted(readers.get(leaf, ()))) for leaf in content_fields()}
-    unused = tuple(leaf for leaf, pages in used_by.items() if not pages)
+    profile = next(iter(editions.values())).industry.profile.model_dump() if editions else {}
+    # A field the profile left empty (an organisation's limits in an industry profile) cost nobody effort.
+    unused = tuple(leaf for leaf, pages in used_by.items() if not pages and _written(profile, leaf))
     return Coverage(industry_id, used_by, unused)
+
+
+def _written(profile: dict[str, Any], dotted: str) -> bool:
+    """Whether the profile holds any value at ``dotted`` (``profile.escalation.contact``: in any step)."""
+    values: list[Any] = [profile]
+    for name in dotted.split(".")[1:]:
+        values = [found for value in values for found in _values_named(value, name)]
+    return bool(values)
+
+
+def _values_named(value: Any, name: str) -> list[Any]:
+    """The non-empty values of field ``name`` in a dumped model, or in the lists and mappings of them."""
+    if isinstance(value, list):
+        return [found for item in value for found in _values_named(item, name)]
+    if not isinstance(value, dict):
+        return []
+    if name in value:
+        return [] if value[name] in (None, [], {}) else [value[name]]
+    return [found for inner in value.values() for found in _values_named(inner, name)]  # keyed by module id
 
 
 def format_report(reports: list[Coverage]) -> str:

@@ -30,19 +30,35 @@ PathKey = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed YAML file: its data and the 1-based line where each value starts."""
+    """A parsed YAML file: its data and the 1-based line where each value starts.
+
+    A merged document (an organisation over its industry, trainkit/merge.py) also records, in
+    ``files``, the file each value came from when it is not ``file``, and in ``labels`` the field
+    as that file spells it when it differs (``brand.color.primary`` for ``branding.accent_colour``).
+    """
 
     file: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    files: dict[PathKey, str] = field(default_factory=dict)
+    labels: dict[PathKey, str] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
         """Line of the value at ``path``, or of its nearest ancestor that exists."""
+        return self.where(path)[1]
+
+    def where(self, path: PathKey) -> tuple[str, int]:
+        """File and line of the value at ``path``, or of its nearest ancestor that exists."""
         for end in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:end]))
+            key = tuple(path[:end])
+            line = self.lines.get(key)
             if line is not None:
-                return line
-        return 1
+                return self.files.get(key, self.file), line
+        return self.file, 1
+
+    def label(self, path: PathKey, shown: str) -> str:
+        """The field name to show for ``path``: ``shown`` unless its file spells it otherwise."""
+        return self.labels.get(tuple(path), shown)
 
 
 class LoadFailed(Exception):

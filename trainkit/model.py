@@ -58,6 +58,8 @@ ShortText = Annotated[
 URL_PATTERN = r"^https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=500)]
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+#: A typeface family name as fontconfig lists it; printed into CSS, so letters, digits, spaces and .-_ only.
+FontFamily = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")]
 
 CauseType = Literal["skill", "knowledge", "process", "tools", "metric_incentive", "motivation"]
 #: Causes a training session can change. Everything else is a recommendation to management.
@@ -166,6 +168,40 @@ class EscalationStep(Strict):
     when: Text
     who: ShortText
     how: Text
+    contact: ShortText | None = Field(
+        default=None,
+        description="how to reach them: an extension, a number, a channel or a desk (organisations fill it in)",
+    )
+
+
+AuthorityAction = Literal["refund", "waive", "credit", "replace", "compensate", "other"]
+
+
+class AuthorityLimit(Strict):
+    """What a frontline person may give on their own, and who decides beyond it."""
+
+    id: Slug
+    action: AuthorityAction = Field(
+        description="the kind of remedy; with other, `what` starts with its own verb ('pause a payment …')"
+    )
+    what: ShortText = Field(description="what may be given, e.g. 'one night's room rate' or 'a late-payment fee'")
+    up_to: ShortText = Field(description="the limit, e.g. 'GBP 150 per stay' or 'once in 12 months'")
+    beyond: ShortText = Field(description="who decides above the limit, e.g. 'the duty manager'")
+    situations: list[Slug] = Field(
+        default_factory=list, max_length=20, description="ids of the role-plays whose employee card quotes this limit"
+    )
+
+
+class Policy(Strict):
+    """An internal policy that cards, lessons and model answers quote word for word."""
+
+    id: Slug
+    title: ShortText = Field(description="the policy's own name, e.g. 'Stay Right promise'")
+    text: Text = Field(description="what it says, as staff may quote it to the people they serve")
+    modules: list[Slug] = Field(default_factory=list, max_length=20, description="modules whose page prints it")
+    situations: list[Slug] = Field(
+        default_factory=list, max_length=20, description="ids of the role-plays whose employee card quotes it"
+    )
 
 
 class Metric(Strict):
@@ -243,7 +279,18 @@ class PrintSettings(Strict):
 
 
 class Branding(Strict):
-    accent_colour: HexColour = "#1d5c8c"
+    """Colours, logo and typeface. Organisations write them Quarto's way (``brand:``, see
+    trainkit/brand.py), which the loader turns into these fields."""
+
+    accent_colour: HexColour = Field(
+        default="#1d5c8c", description="headings, links, the site header and the covers; text on white"
+    )
+    background: HexColour = Field(default="#ffffff", description="page background of the site, covers and portal")
+    foreground: HexColour = Field(default="#1a1a1a", description="body text")
+    logo: ShortText | None = Field(
+        default=None, description="an SVG or PNG inside the project, as a path from the project folder"
+    )
+    font: FontFamily | None = Field(default=None, description="an installed typeface family (`fc-list : family`)")
 
 
 class ProgramSettings(Strict):
@@ -314,6 +361,16 @@ class Profile(Strict):
     spelling: Spelling = Field(default="en-US", description="en-US or en-GB, applied to the generic content too")
     print: PrintSettings = Field(default=PrintSettings(), description="paper size for the PDFs")
     branding: Branding = Field(default=Branding(), description="accent colour of the site and PDFs")
+    authority: list[AuthorityLimit] = Field(
+        default_factory=list,
+        max_length=8,
+        description="what a frontline person may refund, waive or credit on their own (organisations fill it in)",
+    )
+    policies: list[Policy] = Field(
+        default_factory=list,
+        max_length=12,
+        description="internal policies the role-play cards, lessons and model answers quote (organisations)",
+    )
     program: ProgramSettings = Field(default=ProgramSettings(), description="how the sessions are scheduled")
 
 
@@ -487,7 +544,19 @@ class Module:
 
 @dataclass(frozen=True)
 class Industry:
-    """A validated profile and the file it came from."""
+    """A validated profile and the file it came from: an industry's, or an organisation's merged
+    over the industry it extends (``extends``), with every file its values came from (``files``)."""
 
     profile: Profile
-    file: str  # e.g. "industries/hotel.yaml"
+    file: str  # e.g. "industries/hotel.yaml" or "organisations/harbourlight-hotels.yaml"
+    extends: str | None = None  # the industry id an organisation extends
+    sources: tuple[str, ...] = ()  # other project files it is made from: the industry, _brand.yml, the logo
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every project file the profile is made from, its own first: an output depends on each."""
+        return (self.file, *self.sources)
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.extends is not None

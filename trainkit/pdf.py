@@ -56,11 +56,13 @@ def edition_html(root: Path, rendered: RenderedEdition, caches: TemplateCaches |
                 for anchor, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html)
             ]
         chapters.append({"id": chapter_id, "title": page.title, "html": Markup(html), "sections": sections})
+    logo = rendered.industry.profile.branding.logo
     values = {
         "profile": rendered.industry.profile,
         "edition": rendered.edition,
         "chapters": chapters,
         "built_on": build_date().isoformat(),
+        "logo_url": (root / logo).as_uri() if logo else "",  # inside the project: checked by trainkit/brand.py
     }
     return render_template(print_environment(root, caches), root, rendered.edition.print_template, values)
 

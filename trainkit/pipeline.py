@@ -46,8 +46,9 @@ class BuildResult:
     """What a build produced, for the CLI summary, the benchmarks and the tests."""
 
     out: Path
-    industries: list[str]
+    industries: list[str]  # every profile built: industries and organisations
     pdfs: list[Path] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)  # those of ``industries`` that are organisations
     rebuilt: list[str] = field(default_factory=list)  # "hotel/workbook", "hotel/site", …
     reused: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -100,12 +101,13 @@ def build(
     selected = sources.select(industry_ids)
     rendered = render_all(sources, selected, caches)  # every check passes before anything is scheduled
     result = BuildResult(out, [i.profile.id for i in selected])
+    result.organisations = [i.profile.id for i in selected if i.is_organisation]
     clock = result.lap("load, render and check", clock)
     with output_lock(out):
         recover(out)  # a build killed mid-swap or mid-render left something behind
         previous = Manifest() if force else read_manifest(out)
         planned = plan(sources, selected, previous.keys, out)
-        portals = portal_pages(root, listed_industries(sources, selected, out))
+        portals = portal_pages(root, listed_industries(sources, selected, out), sources.industries)
         unchanged_portal = all(
             (out / name).is_file() and (out / name).read_bytes() == data for name, data in portals.items()
         )
@@ -143,14 +145,14 @@ def plan(sources: Sources, selected: list[Industry], previous: dict[str, str], o
         industry_id = industry.profile.id
         pdf_keys = []
         for edition in PDF_EDITIONS:
-            task = Task(industry_id, edition.id, edition_key(hasher, industry.file, edition, date))
+            task = Task(industry_id, edition.id, edition_key(hasher, industry.files, edition, date))
             planned.keys[task.name] = task.key
             if edition.learner:  # the site offers only learner editions for download
                 pdf_keys.append(task.key)
             existing = out / edition.path(industry_id)
             if previous.get(task.name) != task.key or not existing.is_file():
                 planned.pdf_tasks.append(task)
-        site = Task(industry_id, SITE.id, site_key(edition_key(hasher, industry.file, SITE, date), pdf_keys))
+        site = Task(industry_id, SITE.id, site_key(edition_key(hasher, industry.files, SITE, date), pdf_keys))
         planned.keys[site.name] = site.key
         if previous.get(site.name) != site.key or not (out / industry_id / "index.html").is_file():
             planned.site_tasks.append(site)
@@ -220,14 +222,15 @@ def drop_removed_industries(stage: Path, sources: Sources) -> None:
                 shutil.rmtree(child)
 
 
-def portal_pages(root: Path, listed: list[Industry]) -> dict[str, bytes]:
-    """The learner portal and the staff portal, each with its stylesheet, by path in the output."""
+def portal_pages(root: Path, listed: list[Industry], known: list[Industry] | None = None) -> dict[str, bytes]:
+    """The learner portal and the staff portal, each with its stylesheet, by path in the output;
+    ``known`` (every profile) names the industry an organisation is listed under when it is not built."""
     built_on = build_date().isoformat()
     stylesheet = (root / "templates" / "site" / "portal.css").read_bytes()
     return {
-        "index.html": portal_html(root, listed, built_on).encode(),
+        "index.html": portal_html(root, listed, built_on, known).encode(),
         "portal.css": stylesheet,
-        f"{STAFF_FOLDER}/index.html": staff_portal_html(root, listed, built_on).encode(),
+        f"{STAFF_FOLDER}/index.html": staff_portal_html(root, listed, built_on, known).encode(),
         f"{STAFF_FOLDER}/portal.css": stylesheet,
     }
 

@@ -222,6 +222,11 @@ def module_context(
     taught = [r for r in profile.regulations if teaches and r.data_protection == (teaches == "data-protection")]
     industry_questions = list(profile.module_checks.get(module.id, ()))
     rule_questions = [q for r in taught for q in r.knowledge_check]
+    # An organisation's own policies and limits: the module's page prints the policies tagged with
+    # it, and the employee's card quotes those that name its scenario.
+    policies_here = [policy for policy in profile.policies if module.id in policy.modules]
+    on_card = [] if chosen is None else [p for p in profile.policies if chosen.id in p.situations]
+    limits_on_card = [] if chosen is None else [a for a in profile.authority if chosen.id in a.situations]
     round_ = program.rounds[chosen.kind] if chosen else None
     steps = [
         Ns({"name": step.name, "minutes": step.minutes, "what": Markup(compile_text(env, step.what).render(context))})
@@ -237,6 +242,9 @@ def module_context(
         "rules_taught": taught,
         "reinforcement": reinforcement,
         "card_set": module_card_set(module),
+        "policies_here": policies_here,
+        "card_policies": on_card,
+        "card_limits": limits_on_card,
     }
 
 

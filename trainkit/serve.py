@@ -76,7 +76,11 @@ def serve(root: Path, industry_id: str, port: int) -> None:
         server = LiveReloadServer(
             preview.rebuild_site, "127.0.0.1", port, str(preview.served), polling_interval=POLL_SECONDS
         )
-        for watched in (*(root / name for name in WATCHED), profile):
+        # An organisation also changes with its industry, brand and logo: watch both profile folders.
+        profiles = (
+            (root / "industries", root / "organisations") if profile.parent.name == "organisations" else (profile,)
+        )
+        for watched in (*(root / name for name in WATCHED), *profiles):
             server.watch(str(watched))
         server.watch(str(preview.signals))  # a finished learner PDF asks for the site again here
         print(f"Serving {industry_id} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
@@ -137,10 +141,16 @@ class SourceCache:
         if self._content is None or self._content[0] != content_print:
             self._content = (content_print, load_content(self.root))
         content = self._content[1]
-        profile_print = content_print + file_digest(profile_path(self.root, self.industry_id))
-        if self._industry is None or self._industry[0] != profile_print:
-            self._industry = (profile_print, load_one_industry(self.root, content, self.industry_id))
+        if self._industry is None or self._industry[0] != self.profile_print(content_print, self._industry[1]):
+            industry = load_one_industry(self.root, content, self.industry_id)
+            self._industry = (self.profile_print(content_print, industry), industry)
         return sources_of(self.root, content, [self._industry[1]])
+
+    def profile_print(self, content_print: str, industry: Industry) -> str:
+        """The digest of every file the profile is made from: an organisation's own, its
+        industry's, its brand and its logo (and the file the id names now, should it move)."""
+        paths = [profile_path(self.root, self.industry_id), *(self.root / name for name in industry.files)]
+        return content_print + "".join(file_digest(path) for path in paths)
 
 
 def content_fingerprint(root: Path) -> str:

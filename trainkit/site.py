@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 
 from .environment import TemplateCaches
 from .errors import BuildError
+from .fonts import font_files
 from .render import RenderedEdition
 
 # mkdocs-material's offline plugin makes search work from disk (file://): it inlines the index as a
@@ -62,10 +63,39 @@ def site_config(root: Path, rendered: RenderedEdition, docs_dir: Path, site_dir:
     config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
     # Page titles are plain text already (render.py); escape them once, never unescape them again.
     config["nav"] = [{html.escape(page.title): page.path} for page in rendered.pages]
-    config["extra"] = {"accent_colour": profile.branding.accent_colour, "industry_id": profile.id}
+    brand = profile.branding
+    config["extra"] = {
+        "accent_colour": brand.accent_colour,
+        "background": brand.background,
+        "foreground": brand.foreground,
+        "font": brand.font or "",
+        "font_files": [
+            {"url": target, "weight": WEIGHTS[weight]} for target, weight in brand_font_targets(brand.font).items()
+        ],
+        "industry_id": profile.id,
+    }
+    if brand.logo:
+        config["theme"]["logo"] = config["theme"]["favicon"] = logo_target(brand.logo)
     # The offline plugin adds a CDN copy of the shim unless a polyfill already names iframe-worker.
     config["extra"]["polyfills"] = [SHIM]
     return config
+
+
+def logo_target(logo: str) -> str:
+    """Where the site keeps the brand's logo (the header and the favicon use it)."""
+    return f"assets/brand-logo{Path(logo).suffix.lower()}"
+
+
+#: CSS font-weight of each file the site carries.
+WEIGHTS = {"regular": 400, "bold": 700}
+
+
+def brand_font_targets(family: str | None) -> dict[str, str]:
+    """Where the site keeps the brand typeface's files (path → "regular" or "bold"), so a learner's
+    browser shows it without the font installed."""
+    if not family:
+        return {}
+    return {f"assets/fonts/brand-{weight}{path.suffix.lower()}": weight for weight, path in font_files(family).items()}
 
 
 def mark_escaped(config: Any) -> None:
@@ -93,6 +123,13 @@ def write_docs(root: Path, rendered: RenderedEdition, docs_dir: Path, pdfs: list
     assets.mkdir(parents=True, exist_ok=True)
     for asset in ("trainkit.css", "trainkit.js"):
         shutil.copyfile(root / "templates" / "site" / asset, assets / asset)
+    brand = rendered.industry.profile.branding
+    if brand.logo:
+        shutil.copyfile(root / brand.logo, docs_dir / logo_target(brand.logo))
+    installed = font_files(brand.font) if brand.font else {}
+    for font, weight in brand_font_targets(brand.font).items():
+        (docs_dir / font).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(installed[weight], docs_dir / font)
     copy_iframe_worker_shim(docs_dir)
     downloads = docs_dir / "downloads"
     downloads.mkdir(exist_ok=True)

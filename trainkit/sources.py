@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -14,6 +15,7 @@ from .editions import EDITIONS
 from .environment import TemplateCaches
 from .errors import ContentQualityError, InputError, Problem
 from .model import ConversationRound, DeliveryFormat, Industry, Module, ReinforcementFile, RoleplayFile
+from .organisations import ORGANISATIONS
 from .render import Program, RenderedEdition, make_environment, render_edition
 from .roleplays import Deal, deal_scenarios
 from .terminology import terminology_problems
@@ -120,23 +122,33 @@ def load_content(root: Path) -> SharedContent:
 
 def load_one_industry(root: Path, content: SharedContent, industry_id: str) -> Industry:
     """Load and validate ``industries/<id>.yaml`` (or ``.yml``) alone; the other profiles are not
-    read (``serve`` previews one industry). Raise InputError listing every problem."""
-    from .validate import load_profile
+    read (``serve`` previews one industry). An organisation is loaded with the profiles it needs
+    (its industry; the others are read but their problems do not stop it). Raise InputError listing
+    every problem."""
+    from .validate import check_profile, load_industries, load_profile
 
     path = profile_path(root, industry_id)
-    industry, problems = load_profile(path, root, content.modules, content.formats, COURSE_FORMATS)
+    if path.parent.name == ORGANISATIONS:
+        formats, modules = content.formats, content.modules
+        loaded = load_industries(root / "industries", root, modules, formats, COURSE_FORMATS, [industry_id])
+        return next(industry for industry in loaded if industry.profile.id == industry_id)
+    check = partial(
+        check_profile, root=root, module_ids=content.modules, formats=content.formats, courses=COURSE_FORMATS
+    )
+    industry, _, problems = load_profile(path, root, check)
     if problems or industry is None:
         raise InputError(problems)
     return industry
 
 
 def profile_path(root: Path, industry_id: str) -> Path:
-    """``industries/<id>.yaml`` (or ``.yml``); an input error when there is neither."""
-    folder = root / "industries"
-    for path in (folder / f"{industry_id}.yaml", folder / f"{industry_id}.yml"):
-        if path.exists() or path.is_symlink():  # a broken link is the loader's to report
-            return path
-    known = ", ".join(sorted({p.stem for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")]}))
+    """``industries/<id>.yaml`` or ``organisations/<id>.yaml`` (or ``.yml``); an input error when there is none."""
+    folders = (root / "industries", root / ORGANISATIONS)
+    for folder in folders:
+        for path in (folder / f"{industry_id}.yaml", folder / f"{industry_id}.yml"):
+            if path.exists() or path.is_symlink():  # a broken link is the loader's to report
+                return path
+    known = ", ".join(sorted({p.stem for folder in folders for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")]}))
     raise InputError([Problem("industries", None, "", f"no profile with id '{industry_id}'; known: {known}")])
 
 

@@ -73,7 +73,7 @@ def _advice(file: str, word: str, industry: Industry, places: list[str]) -> str:
     """What the author of ``file`` should write instead: profile text cannot use template variables."""
     terms = industry.profile.terms.customer
     said = f"says '{word}' where {industry.profile.id} says '{terms.singular}'"
-    if file == industry.file:
+    if file in industry.files:
         fix = (
             f"use your profile's own word for the people you serve ('{terms.singular}', '{terms.plural}'), "
             "or put an official name in quotes"
@@ -93,7 +93,8 @@ def _without_jinja(source: str) -> str:
 
 
 def _origin(root: Path, candidates: list[str], industry: Industry) -> tuple[str, int | None]:
-    for name in [*candidates, industry.file]:
+    profiles = [name for name in industry.files if name.endswith((".yaml", ".yml"))]  # not the logo
+    for name in [*candidates, *profiles]:
         path = root / name
         if not path.is_file():
             continue

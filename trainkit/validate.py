@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,15 +20,18 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
 from .load import Document, LoadFailed, load_yaml, read_bounded
+from .merge import provenance
 from .model import (
     TRAINABLE_CAUSES,
     URL_PATTERN,
     WRITTEN_CHANNELS,
+    AuthorityLimit,
     ConversationRound,
     DeliveryFormat,
     Industry,
     Module,
     ModuleSpec,
+    Policy,
     Profile,
     Question,
 )
@@ -66,7 +69,8 @@ _PATTERNS = {
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "a slug of lower-case letters, digits and single hyphens (e.g. retail-banking)",
     URL_PATTERN: "an https:// link to the official source, its host written directly after https:// "
     "(no user@ part, no spaces)",
-    r"^#[0-9a-fA-F]{6}$": "a colour written #RRGGBB",
+    r"^#[0-9a-fA-F]{6}$": "a colour written #RRGGBB (or, in a brand, a name from color.palette)",
+    r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$": "a typeface family name as `fc-list : family` lists it",
 }
 
 
@@ -113,13 +117,13 @@ def schema_problems(model: type[BaseModel], doc: Document) -> tuple[Any, list[Pr
 
 def _problem_from_error(model: type[BaseModel], doc: Document, error: Any) -> Problem:
     loc = tuple(error["loc"])
-    line = doc.line_of(loc)
+    file, line = doc.where(loc)
     message = _message(model, error)
     if loc and loc[-1] == "[key]":  # pydantic's mark for a mapping key: name the key, not "glossary.None.[key]"
         key = error.get("input")
         shown = "null" if key is None else repr(key)
-        return Problem(doc.file, line, f"{field_path(loc[:-2])} key {shown}", message)
-    return Problem(doc.file, line, field_path(loc), message)
+        return Problem(file, line, f"{field_path(loc[:-2])} key {shown}", message)
+    return Problem(file, line, doc.label(loc, field_path(loc)), message + provenance(doc, loc))
 
 
 def _message(model: type[BaseModel], error: Any) -> str:
@@ -266,33 +270,47 @@ def load_industries(
     courses: Mapping[str, str] | None = None,
     required: Collection[str] | None = None,
 ) -> list[Industry]:
-    """Load and check every ``industries/*.yaml``; raise :class:`InputError` with all problems.
+    """Load and check every ``industries/*.yaml`` and every ``organisations/*.yaml`` (each merged over
+    the industry it extends); raise :class:`InputError` with all problems.
 
-    With ``required`` (industry ids), only problems in those profiles stop the run: a broken
-    profile nobody asked for is left out, so it cannot block a build of another industry.
-    Without it (``check``, ``list``, a full build), every profile must be valid.
+    With ``required`` (industry or organisation ids), only problems in those profiles, and in the
+    industries the required organisations extend, stop the run: a broken profile nobody asked for
+    is left out, so it cannot block a build of another. Without it (``check``, ``list``, a full
+    build), every profile must be valid.
     """
-    problems: dict[str, list[Problem]] = {}  # file stem (the industry id it claims) → its problems
+    from .organisations import ORGANISATIONS, load_organisations
+
+    check = partial(check_profile, root=root, module_ids=module_ids, formats=formats or {}, courses=courses or {})
+    problems: dict[str, list[Problem]] = {}  # file stem (the id it claims) → its problems
     industries: list[Industry] = []
+    documents: dict[str, Document] = {}
     for path in profile_paths(industries_dir):
-        industry, found = load_profile(path, root, module_ids, formats or {}, courses or {})
+        industry, doc, found = load_profile(path, root, check)
         if found:
             problems.setdefault(path.stem, []).extend(found)
-        if industry is not None:
+        if industry is not None and doc is not None:
             industries.append(industry)
+            documents[industry.profile.id] = doc
     seen: dict[str, str] = {}
     for industry in industries:
         if industry.profile.id in seen:
             message = f"duplicate industry id '{industry.profile.id}' (also in {seen[industry.profile.id]})"
             problems.setdefault(Path(industry.file).stem, []).append(Problem(industry.file, 1, "id", message))
         seen[industry.profile.id] = industry.file
+    usable = {i.profile.id: (i, documents[i.profile.id]) for i in industries if Path(i.file).stem not in problems}
+    stems = {path.stem: path.relative_to(root).as_posix() for path in profile_paths(industries_dir)}
+    organisations = load_organisations(root / ORGANISATIONS, root, usable, stems, check)
+    for stem, found in organisations.problems.items():
+        problems.setdefault(stem, []).extend(found)
     if not industries and not problems and required is None:
         shown = industries_dir.relative_to(root).as_posix()
         problems[""] = [Problem(shown, None, "", "no profiles found; add one with `build.py new ID`")]
-    stopping = [p for stem, found in problems.items() if required is None or stem in required for p in found]
+    wanted = None if required is None else {*required, *(organisations.extends.get(i) for i in required)}
+    stopping = [p for stem, found in problems.items() if wanted is None or stem in wanted for p in found]
     if stopping:
         raise InputError(stopping)
-    return [industry for industry in industries if Path(industry.file).stem not in problems]
+    loaded = [*industries, *organisations.loaded]
+    return [industry for industry in loaded if Path(industry.file).stem not in problems]
 
 
 def profile_paths(industries_dir: Path) -> list[Path]:
@@ -302,31 +320,51 @@ def profile_paths(industries_dir: Path) -> list[Path]:
     return [path for path in found if not path.name.startswith(".")]
 
 
-def load_profile(
-    path: Path,
+#: Checks a profile document (its id must be the given file stem): the profile, or None, and the problems.
+ProfileCheck = Callable[[Document, str], tuple[Profile | None, list[Problem]]]
+
+
+def load_profile(path: Path, root: Path, check: ProfileCheck) -> tuple[Industry | None, Document | None, list[Problem]]:
+    """One industry profile file, loaded and checked: the industry (None if it does not match the
+    schema), its document (for the organisations that extend it) and its problems."""
+    shown = path.relative_to(root).as_posix()
+    if not SLUG.match(path.stem):
+        return (
+            None,
+            None,
+            [Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'")],
+        )
+    try:
+        doc = load_yaml(path, shown, within=root)
+    except LoadFailed as failed:
+        return None, None, [Problem(shown, failed.line, "", failed.message)]
+    profile, problems = check(doc, path.stem)
+    if profile is None:
+        return None, None, problems
+    logo = (profile.branding.logo,) if profile.branding.logo else ()
+    return Industry(profile, shown, sources=logo), doc, problems
+
+
+def check_profile(
+    doc: Document,
+    stem: str,
     root: Path,
     module_ids: dict[str, Module],
     formats: Mapping[str, DeliveryFormat],
     courses: Mapping[str, str],
-) -> tuple[Industry | None, list[Problem]]:
-    """One profile file, loaded and checked: the industry (None if it does not match the schema)
-    and its problems."""
-    shown = path.relative_to(root).as_posix()
-    if not SLUG.match(path.stem):
-        return None, [
-            Problem(shown, None, "", f"file name must be a slug (e.g. retail-banking.yaml); rename '{path.name}'")
-        ]
-    try:
-        doc = load_yaml(path, shown, within=root)
-    except LoadFailed as failed:
-        return None, [Problem(shown, failed.line, "", failed.message)]
+) -> tuple[Profile | None, list[Problem]]:
+    """Every check of a profile, an industry's or an organisation's merged one: the schema, the
+    cross-checks, the delivery formats and the branding."""
+    from .brand import branding_problems
+
     profile, problems = schema_problems(Profile, doc)
     problems += glossary_key_problems(doc)
     if profile is None:  # the references that can be read are still checked: one run, every problem
-        return None, problems + raw_reference_problems(doc, path.stem, module_ids)
-    problems += profile_cross_checks(profile, doc, path.stem, module_ids)
+        return None, problems + raw_reference_problems(doc, stem, module_ids)
+    problems += profile_cross_checks(profile, doc, stem, module_ids)
     problems += program_format_problems(profile, doc, formats, courses)
-    return Industry(profile, shown), problems
+    problems += branding_problems(root, profile.branding, doc)
+    return profile, problems
 
 
 def glossary_key_problems(doc: Document) -> list[Problem]:
@@ -342,12 +380,15 @@ def glossary_key_problems(doc: Document) -> list[Problem]:
             continue
         same = first.setdefault(comparable(key), key)
         if same is not key:
+            file, line = doc.where(("glossary", key))
+            first_file, first_line = doc.where(("glossary", same))
+            earlier = f"line {first_line}" if first_file == file else f"{first_file}:{first_line}"
             problems.append(
                 Problem(
-                    doc.file,
-                    doc.line_of(("glossary", key)),
+                    file,
+                    line,
                     f"glossary key {key!r}",
-                    f"is the same term as {same!r} (line {doc.line_of(('glossary', same))}) but for case, "
+                    f"is the same term as {same!r} ({earlier}) but for case, "
                     "spacing or invisible characters; keep one of them",
                 )
             )
@@ -365,8 +406,7 @@ def program_format_problems(
         if chosen not in fitting:
             problems.append(
                 Problem(
-                    doc.file,
-                    doc.line_of(("program", setting)),
+                    *doc.where(("program", setting)),
                     f"program.{setting}",
                     f"Expected one of {', '.join(fitting)} (the {course} formats in content/program/formats.yaml) "
                     f"but received '{chosen}'",
@@ -384,7 +424,10 @@ class _Findings:
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, loc: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(Problem(self.doc.file, self.doc.line_of(loc), field_path(loc), message))
+        file, line = self.doc.where(loc)
+        self.problems.append(
+            Problem(file, line, self.doc.label(loc, field_path(loc)), message + provenance(self.doc, loc))
+        )
 
     def check_modules(self, loc: tuple[str | int, ...], ids: Iterable[str]) -> None:
         for index, module_id in enumerate(ids):
@@ -414,7 +457,30 @@ def profile_cross_checks(profile: Profile, doc: Document, stem: str, modules: di
             )
     _question_problems(profile, found)
     _example_problems(profile, found)
+    _policy_problems(profile, found)
     return found.problems
+
+
+def _policy_problems(profile: Profile, found: _Findings) -> None:
+    """Authority limits and policies have ids of their own and name role-plays and modules that exist."""
+    situations = {situation.id for situation in profile.difficult_situations}
+    named: tuple[tuple[str, Sequence[AuthorityLimit | Policy]], ...] = (
+        ("authority", profile.authority),
+        ("policies", profile.policies),
+    )
+    for field_name, items in named:
+        ids: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in ids:
+                found.report((field_name, index, "id"), f"duplicate id '{item.id}'; ids must be unique")
+            ids.add(item.id)
+            for j, situation in enumerate(item.situations):
+                if situation not in situations:
+                    close = difflib.get_close_matches(situation, sorted(situations), n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "see difficult_situations for the ids"
+                    found.report((field_name, index, "situations", j), f"no role-play has id '{situation}'; {hint}")
+            if isinstance(item, Policy):
+                found.check_modules((field_name, index, "modules"), item.modules)
 
 
 def raw_reference_problems(doc: Document, stem: str, modules: dict[str, Module]) -> list[Problem]:
@@ -541,8 +607,7 @@ def _answer_problems(doc: Document, loc: tuple[str | int, ...], questions: list[
             where = (*loc, index, "answer")
             problems.append(
                 Problem(
-                    doc.file,
-                    doc.line_of(where),
+                    *doc.where(where),
                     field_path(where),
                     f"Expected an option index from 0 to {len(question.options) - 1} but received {question.answer}",
                 )
@@ -636,13 +701,21 @@ def page_limit_problem(root: Path, rendered: RenderedEdition, pages: int) -> Pro
         ((name, len(profile[name])) for name in read if isinstance(profile.get(name), list)), key=lambda f: -f[1]
     )
     shorten = ", ".join(f"{name} ({count} item{'s' if count != 1 else ''})" for name, count in lists)
-    line = _top_level_line(root / rendered.industry.file, lists[0][0]) if lists else None
+    file, line = rendered.industry.file, _top_level_line(root / rendered.industry.file, lists[0][0]) if lists else None
+    advice = f"shorten what it prints: {shorten or 'its text'}"
+    if rendered.industry.is_organisation:
+        # The organisation's author edits their own file only: inherited lists are shortened there.
+        advice += (
+            f"; in {file}, replace an inherited list with a shorter one, or drop items with remove: "
+            "(by id, name or exact text)"
+        )
+    if rendered.industry.profile.branding.font:
+        advice += f"; the typeface {rendered.industry.profile.branding.font} also sets how much fits on a page"
     return Problem(
-        rendered.industry.file,
+        file,
         line,
         rendered.edition.id,
-        f"the {rendered.edition.title.lower()} runs to {pages} pages but must fit on {limit}; "
-        f"shorten what it prints: {shorten or 'its text'}",
+        f"the {rendered.edition.title.lower()} runs to {pages} pages but must fit on {limit}; {advice}",
     )
 
 

@@ -1,4 +1,4 @@
-"""`build.py new` (start a profile from a working one) and `build.py serve` (live preview)."""
+"""`build.py new` and `build.py new-org` (start a profile) and `build.py serve` (live preview)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,21 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def configure_new_org(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="id of the new organisation, e.g. acme-hotels")
+    parser.add_argument(
+        "--industry", required=True, metavar="ID", help="the industry it belongs to and extends, e.g. hotel"
+    )
+
+
+def run_new_org(args: argparse.Namespace, root: Path) -> int:
+    from ..scaffold_organisation import scaffold_organisation
+
+    target = scaffold_organisation(root, args.id, args.industry)
+    print(f"Wrote {target.relative_to(root)}. Edit it, then run: .venv/bin/python build.py check")
+    return EXIT_OK
+
+
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--industry", required=True, metavar="ID", help="industry to serve")
     parser.add_argument("--port", type=int, default=8000, help="port on localhost (default: 8000)")
@@ -34,4 +49,5 @@ def run_serve(args: argparse.Namespace, root: Path) -> int:
 
 
 NEW = Command("new", "start a new industry profile from an existing one", configure_new, run_new)
+NEW_ORG = Command("new-org", "start an organisation profile that extends an industry", configure_new_org, run_new_org)
 SERVE = Command("serve", "build one industry and serve it with live reload", configure_serve, run_serve)

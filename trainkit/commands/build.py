@@ -81,12 +81,11 @@ def run(args: argparse.Namespace, root: Path) -> int:
         for stage, seconds in result.stages.items():
             print(f"  {stage:24} {seconds:6.2f} s")
     if not quiet:
-        count = len(result.industries)
+        count, organisations = len(result.industries) - len(result.organisations), len(result.organisations)
+        built = [f"{count} industr{'y' if count == 1 else 'ies'}"] if count or not organisations else []
+        built += [f"{organisations} organisation{'' if organisations == 1 else 's'}"] if organisations else []
         print(f"Rebuilt {len(result.rebuilt)} output(s), reused {len(result.reused)} unchanged.")
-        print(
-            f"Built {count} industr{'y' if count == 1 else 'ies'} "
-            f"and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s"
-        )
+        print(f"Built {', '.join(built)} and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s")
     return EXIT_OK
 
 

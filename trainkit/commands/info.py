@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..pipeline import load_sources
-from ..schema import profile_schema_json
+from ..schema import organisation_schema_json, profile_schema_json
 from ..write import replace_file
 from . import EXIT_OK, Command
 
@@ -27,7 +27,11 @@ def run_list(args: argparse.Namespace, root: Path) -> int:
 
 
 def configure_schema(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--write", action="store_true", help="write it to industries/schema.json instead")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write it to industries/schema.json instead (and the organisation schema to organisations/schema.json)",
+    )
 
 
 def run_schema(args: argparse.Namespace, root: Path) -> int:
@@ -36,7 +40,10 @@ def run_schema(args: argparse.Namespace, root: Path) -> int:
         print(text, end="")
         return EXIT_OK
     replace_file(root / "industries" / "schema.json", text.encode())
+    (root / "organisations").mkdir(exist_ok=True)
+    replace_file(root / "organisations" / "schema.json", organisation_schema_json().encode())
     print("Wrote industries/schema.json")
+    print("Wrote organisations/schema.json")
     return EXIT_OK
 
 
