@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import yaml
 from conftest import SHIPPED_IDS
 
 from trainkit.cli import main
@@ -40,3 +41,44 @@ def test_new_refuses_an_existing_id_or_a_bad_slug(make_project, capsys):
     assert main(["new", "Cruise Line"], root=root) == 2
     err = capsys.readouterr().err
     assert "already exists" in err and "Expected a slug" in err
+
+
+def test_check_names_each_entry_still_copied_once_the_rest_is_rewritten(make_project, capsys):
+    """Rewritten field by field, a copy can keep a few of its source's entries unnoticed: a
+    glossary term, an example, a knowledge-check question. Each is named until rewritten."""
+    hotel_text = (PROJECT_ROOT / "industries" / "hotel.yaml").read_text(encoding="utf-8")
+    hotel, airline = (
+        yaml.safe_load(hotel_text),
+        yaml.safe_load(PROJECT_ROOT.joinpath("industries", "airline.yaml").read_text(encoding="utf-8")),
+    )
+    kept_term = next(iter(hotel["glossary"]))
+    module, slots = next(iter(hotel["examples"].items()))
+    kept_slot = next(iter(slots))
+    rewritten = {**airline, "id": "cruise-line", "name": "Cruise line"}
+    rewritten["glossary"] = {**airline["glossary"], kept_term: hotel["glossary"][kept_term]}
+    rewritten["examples"] = {
+        **airline["examples"],
+        module: {**airline["examples"][module], kept_slot: slots[kept_slot]},
+    }
+    header = f"{SCHEMA_LINE}\n# Profile for Cruise line, started from hotel.yaml. Rewrite every value.\n"
+    root = make_project(
+        {
+            "hotel.yaml": PROJECT_ROOT / "industries" / "hotel.yaml",
+            "cruise-line.yaml": (header + yaml.safe_dump(rewritten, sort_keys=False, allow_unicode=True)).encode(),
+        }
+    )
+    assert main(["check"], root=root) == 2
+    err = capsys.readouterr().err
+    problems = [line for line in err.splitlines() if line.startswith("industries/cruise-line.yaml:")]
+    assert len(problems) == 2, err
+    assert f"glossary: 1 entry still as in industries/hotel.yaml ({kept_term});" in err
+    assert f"examples: 1 entry still as in industries/hotel.yaml ({module} {kept_slot});" in err
+    assert "delete the 'started from' comment on line 2" in err
+
+    # Deleting the comment says the rest was kept on purpose.
+    cruise = root / "industries" / "cruise-line.yaml"
+    cruise.write_text(
+        cruise.read_text(encoding="utf-8").replace("# Profile for Cruise line, started from hotel.yaml.", "#"),
+        encoding="utf-8",
+    )
+    assert main(["check"], root=root) == 0, capsys.readouterr().err

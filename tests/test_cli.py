@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from conftest import FIXTURES, SHIPPED_IDS
@@ -101,6 +98,17 @@ def test_build_one_industry_into_a_chosen_folder(make_project, capsys):
     assert f"[{total}/{total}] minimal/site" in printed, "outside a terminal, progress is one plain line per output"
 
 
+def test_check_of_one_industry_ignores_a_broken_profile_it_was_not_asked_for(make_project, capsys):
+    root = make_project({"minimal.yaml": MINIMAL, "broken.yaml": FIXTURES / "bad" / "missing-required-field.yaml"})
+    assert main(["check"], root=root) == 2
+    assert "industries/broken.yaml:" in capsys.readouterr().err
+    for argv in (["check", "--industry", "minimal"], ["--industry", "minimal", "check"]):
+        assert main(argv, root=root) == 0, argv
+        printed = capsys.readouterr().out
+        assert printed.startswith("OK: 1 profile and "), printed
+        assert "  minimal " in printed and "broken" not in printed
+
+
 def test_unknown_industry_is_bad_input(make_project, capsys):
     root = make_project({"minimal.yaml": MINIMAL})
     assert main(["build", "--industry", "nope", "--out", str(root / "out")], root=root) == 2
@@ -132,53 +140,3 @@ def test_bad_input_through_the_real_entry_point_has_no_traceback(make_project):
     assert result.returncode == 2
     assert result.stderr.startswith("industries/wrong-type.yaml:")
     assert "Traceback" not in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
-
-
-def test_serve_rebuilds_when_the_profile_is_saved(make_project):
-    root = make_project({"minimal.yaml": MINIMAL})
-    (root / "build.py").symlink_to(PROJECT_ROOT / "build.py")
-    (root / "trainkit").symlink_to(PROJECT_ROOT / "trainkit")
-    port = free_port()
-    log = (root / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "build.py", "serve", "--industry", "minimal", "--port", str(port)],
-        cwd=root,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        home = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/index.html"), seconds=120)
-        assert "Library lending desk" in home
-        profile = root / "industries" / "minimal.yaml"
-        profile.write_text(profile.read_text().replace("name: Library lending desk", "name: Branch library desk"))
-        assert wait_for(
-            lambda: "Branch library desk" in fetch(f"http://127.0.0.1:{port}/index.html") or None, seconds=120
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-
-
-def wait_for(probe, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = probe()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError("timed out")

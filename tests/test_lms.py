@@ -381,14 +381,16 @@ def test_cmi5_sends_initialized_completed_and_terminated(browser, lms_server):
 @pytest.mark.browser
 @pytest.mark.parametrize("fmt", ["scorm12", "cmi5"])
 def test_search_works_from_disk_inside_the_unzipped_package(browser, unpacked, fmt):
-    # Opened from disk there is no LMS: the launch page says progress is not recorded, and the
-    # site in its frame still navigates and searches, with no console error.
+    # Opened from disk there is no LMS: the launch page says progress is not recorded (and offers
+    # no "Mark complete" that could only fail), and the site in its frame still navigates and
+    # searches, with no console error.
     page = browser.new_page()
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((unpacked / fmt / "launch.html").as_uri())
     page.wait_for_selector("#lms-status:has-text('progress is not recorded')")
+    assert not page.locator("#lms-complete").is_visible()
     site_frame = page.frame_locator("#lms-content")
     site_frame.locator("nav.md-nav >> text=Agenda").click()
     site_frame.locator("article h1:has-text('Agenda')").wait_for()

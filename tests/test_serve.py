@@ -139,6 +139,26 @@ def test_a_lesson_edit_reloads_the_page_and_rerenders_only_the_pdfs_that_print_l
     assert rendered == {edition.id for edition in PDF_EDITIONS if MODULE_PAGES in edition.pages}
 
 
+def test_a_profile_edit_reloads_the_page_and_rerenders_every_pdf(served):
+    wait_for(lambda: all_pdfs_done(served), "every PDF")
+    profile = served.root / "industries" / "minimal.yaml"
+    good = profile.read_text(encoding="utf-8")
+    edited = good.replace("summary: Service training", "summary: Profile edit seen in the preview. Training", 1)
+    before = len(served.output())
+    profile.write_text(edited, encoding="utf-8")  # saved in place, as most editors do
+    try:
+        wait_for(lambda: "Profile edit seen in the preview" in served.get("index.html"), "the edited profile")
+        wait_for(lambda: all_pdfs_done(served), "the PDFs of the edit")
+        rendered = set(re.findall(r"^Rendering minimal-(.+)\.pdf in the background$", served.output()[before:], re.M))
+        assert rendered == {edition.id for edition in PDF_EDITIONS}, "a profile is printed in every edition"
+    finally:
+        # Saved back the way editors that write a new file and rename it over the old one do.
+        replacement = profile.with_name(".minimal.yaml.swp")
+        replacement.write_text(good, encoding="utf-8")
+        replacement.replace(profile)
+    wait_for(lambda: "Profile edit seen in the preview" not in served.get("index.html"), "the profile saved back")
+
+
 def test_a_broken_profile_shows_its_problem_in_the_page_and_the_last_good_site_stays(served, browser):
     wait_for(lambda: served.get("index.html"), "the site")
     profile = served.root / "industries" / "minimal.yaml"
@@ -160,11 +180,13 @@ def test_a_broken_profile_shows_its_problem_in_the_page_and_the_last_good_site_s
         banner = page.inner_text("#trainkit-preview")
         assert printed in banner, "the same line the terminal printed"
         assert "this is the last good site" in banner
+        assert "the site was not rebuilt" in banner and "nothing was written" not in banner
         assert "Library lending desk" in page.inner_text("h1"), "the last good site is still served"
         page.close()
     finally:
         profile.write_text(good, encoding="utf-8")
     wait_for(lambda: not served.status()["problems"], "the problem to clear once the profile is fixed")
+    assert "Problems fixed; serving the site as it was before them." in served.output()[before:]
 
 
 def test_a_profile_broken_from_the_start_is_served_as_its_problems_until_fixed(make_project):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def _key(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def edition_key(hasher: FileHasher, profile_files: Sequence[str], edition: Edition, build_date: str) -> str:
+def edition_key(hasher: FileHasher, profile_files: tuple[str, ...], edition: Edition, build_date: str) -> str:
     """Cache key of one PDF edition of one industry or organisation: ``profile_files`` are every file
     its profile is made from (an organisation's own file, its industry's, its brand and logo)."""
     files = [*profile_files, "content/program/formats.yaml", "content/spelling.yaml", "mkdocs.yml", DEPENDENCY_LOCK]

@@ -321,7 +321,7 @@ class Profile(Strict):
     difficult_situations: list[DifficultSituation] = Field(
         min_length=1,
         max_length=48,
-        description="real situations for role-plays in threes; each module needs 2 tagged with it",
+        description="real situations for role-plays in threes; each module needs one of its kind that lists its id",
     )
     language: list[LanguageSwap] = Field(
         min_length=1, max_length=16, description="phrases staff really say, and better ones"

@@ -70,10 +70,12 @@ class Plan:
     site_tasks: list[Task]
 
 
-def check(root: Path = PROJECT_ROOT) -> tuple[Sources, list[Coverage]]:
-    """Validate and render everything without writing; return the sources and their coverage."""
-    sources = load_sources(root)
-    rendered = render_all(sources, sources.industries)
+def check(root: Path = PROJECT_ROOT, industry_ids: list[str] | None = None) -> tuple[Sources, list[Coverage]]:
+    """Validate and render the selected industries (all by default) without writing; return the
+    sources and the coverage of the selected ones. As in a build, a broken profile not asked for
+    does not stop the check of the others."""
+    sources = load_sources(root, industry_ids)
+    rendered = render_all(sources, sources.select(industry_ids))
     pipeline = pipeline_fields(root)
     return sources, [industry_coverage(industry_id, editions, pipeline) for industry_id, editions in rendered.items()]
 

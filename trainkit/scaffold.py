@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import InputError, Problem
+from .load import load_yaml
 from .model import Industry, Profile
 from .validate import SLUG
 
@@ -109,37 +110,80 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 _STARTED_FROM = re.compile(r"^# Profile for .*, started from ([a-z0-9-]+)\.yaml\.", re.MULTILINE)
-#: Fields a new profile keeps from its source by design (`new` rewrites id and name itself).
-_NOT_COMPARED = frozenset({"schema_version", "id", "name"})
+#: Fields a new profile may share with its source by design: `new` rewrites id and name itself, and
+#: the rest are choices (where, when, which spelling, paper, colours, schedule), not written content.
+_NOT_COMPARED = frozenset(
+    {"schema_version", "id", "name", "jurisdictions", "last_reviewed", "spelling", "print", "branding", "program"}
+)
+#: How many of a field's copied entries a problem names before "…".
+_NAMED = 3
 
 
 def unedited_copy_problems(root: Path, industries: list[Industry]) -> list[Problem]:
-    """A profile most of whose fields are still those of the profile it was started from (named in
-    the comment `new` writes): one problem per field left as it was. The profile it was started
-    from is not a copy of its copy, which is why the comment, not any likeness, decides."""
+    """Every field, and every entry of a list or mapping, still as in the profile this one was
+    started from (named in the comment `new` writes): one problem per field, at its first copied
+    entry. The profile it was started from is not a copy of its copy, which is why the comment, not
+    any likeness, decides; deleting the comment keeps whatever was kept on purpose."""
     by_id = {industry.profile.id: industry for industry in industries}
-    compared = [name for name, info in Profile.model_fields.items() if info.is_required() and name not in _NOT_COMPARED]
+    compared = [name for name in Profile.model_fields if name not in _NOT_COMPARED]
     problems: list[Problem] = []
     for industry in industries:
         text = (root / industry.file).read_text(encoding="utf-8")
         named = _STARTED_FROM.search(text)
         source = by_id.get(named.group(1)) if named else None
-        if source is None or source is industry:
+        if named is None or source is None or source is industry:
             continue
-        same = [f for f in compared if getattr(industry.profile, f) == getattr(source.profile, f)]
-        if len(same) * 2 > len(compared):
-            problems += [
-                Problem(
-                    industry.file,
-                    _line_of(text, field),
-                    field,
-                    f"still the same as in {source.file}; rewrite it for {industry.profile.name}",
+        document = load_yaml(root / industry.file, industry.file)
+        mine, theirs = industry.profile.model_dump(mode="json"), source.profile.model_dump(mode="json")
+        comment_line = text.count("\n", 0, named.start()) + 1
+        for name in compared:
+            annotation = Profile.model_fields[name].annotation  # terms: "guest" may stay, so only all of it
+            whole_only = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            copied = (
+                [()] if mine[name] == theirs[name] else [] if whole_only else copied_entries(mine[name], theirs[name])
+            )
+            if not copied or not theirs[name]:  # nothing to copy: both left out an optional field
+                continue
+            if copied == [()]:
+                message = f"still the same as in {source.file}; rewrite it for {industry.profile.name}"
+            else:
+                names = [entry_name(mine[name], path) for path in copied[:_NAMED]]
+                shown = "; ".join(names) + ("; …" if len(copied) > _NAMED else "")
+                message = (
+                    f"{len(copied)} entr{'y' if len(copied) == 1 else 'ies'} still as in {source.file} ({shown}); "
+                    f"rewrite {'it' if len(copied) == 1 else 'them'} for {industry.profile.name}"
                 )
-                for field in same
-            ]
+            kept = f"kept on purpose? delete the 'started from' comment on line {comment_line}"
+            problems.append(Problem(industry.file, document.line_of((name, *copied[0])), name, f"{message} ({kept})"))
     return problems
 
 
-def _line_of(text: str, field: str) -> int | None:
-    match = re.search(rf"^{field}:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+def copied_entries(mine: Any, theirs: Any) -> list[tuple[str | int, ...]]:
+    """Where ``mine`` still holds what ``theirs`` holds: ``[()]`` when all of it, else the path of
+    each entry of a list (by position, named by its id, name or text) or mapping (by key) that is
+    the same, looked into one level deeper for mappings of mappings (module_checks, examples)."""
+    if mine == theirs:
+        return [()]
+    if isinstance(mine, list) and isinstance(theirs, list):
+        return [(index,) for index, entry in enumerate(mine) if entry in theirs]
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        found: list[tuple[str | int, ...]] = []
+        for key, value in mine.items():
+            if key not in theirs:
+                continue
+            inner = copied_entries(value, theirs[key])
+            found += [(key, *path) for path in inner]
+        return found
+    return []
+
+
+def entry_name(value: Any, path: tuple[str | int, ...]) -> str:
+    """How a reader finds the entry at ``path``: its key, or its id, name or opening words."""
+    for step in path:
+        value = value[step]
+    if isinstance(path[-1], str):
+        return " ".join(str(step) for step in path)
+    if isinstance(value, dict):
+        value = next((value[key] for key in ("id", "name", "term", "title", "question") if key in value), value)
+    words = str(value).split()
+    return " ".join(words[:6]) + (" …" if len(words) > 6 else "")

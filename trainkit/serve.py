@@ -243,6 +243,8 @@ class Preview:
                 self.build_site(sources, industry, facts)
                 self.site_key = site_key
                 print(f"Site rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
+            elif self.site_problems:  # saved back as it was before the mistake: the served site is right
+                print("Problems fixed; serving the site as it was before them.", flush=True)
             self.site_problems = []
             with self.lock:
                 self.planned, self.site_edition_key = sources, keys[SITE.id]
@@ -250,7 +252,7 @@ class Preview:
                     state.wanted = keys[edition_id]
                 self.start_next_pdf()
         except Exception as err:  # reported exactly as the CLI reports it; the last good site stays
-            _, self.site_problems = explain(err, self.root)
+            _, self.site_problems = explain(err, self.root, outcome="the site was not rebuilt")
             if self.site_key:
                 say(*self.site_problems, "Still serving the last good site.")
             else:
@@ -430,7 +432,7 @@ def edition_keys(sources: Sources, industry: Industry) -> dict[str, str]:
     """The cache key of the site edition and of every PDF edition, as a build computes them."""
     hasher = FileHasher(sources.root)
     date = build_date().isoformat()
-    return {edition.id: edition_key(hasher, industry.file, edition, date) for edition in (SITE, *PDF_EDITIONS)}
+    return {edition.id: edition_key(hasher, industry.files, edition, date) for edition in (SITE, *PDF_EDITIONS)}
 
 
 def listed_site_key(site_edition_key: str, facts: dict[str, tuple[int, int]]) -> str:

@@ -119,7 +119,7 @@
 
   function start() {
     if (!endpoint || !fetchUrl || !actor || !registration || !activityId) {
-      launch.setStatus("Not launched by a cmi5 learning system: progress is not recorded.");
+      launch.unavailable("Not launched by a cmi5 learning system: progress is not recorded.");
       return;
     }
     starting = true;
@@ -149,6 +149,8 @@
         if (progress && progress.completed) {
           completed = true;
           launch.setStatus("Completed.", true);
+        } else if (launchMode !== "Normal") {
+          launch.unavailable(launchMode + " mode: completion is not recorded.");
         } else {
           launch.setStatus("In progress: complete when you reach the last module.");
           if (wanted) complete(wanted);
@@ -156,7 +158,7 @@
       })
       .catch(function (err) {
         starting = false;
-        launch.setStatus("The learning system could not be reached (" + err.message + "): progress is not recorded.");
+        launch.unavailable("The learning system could not be reached (" + err.message + "): progress is not recorded.");
       });
   }
 

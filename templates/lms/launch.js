@@ -43,8 +43,15 @@
     }
   }
 
+  // No session to record it in: a button that could only say so again is hidden.
+  function unavailable(text) {
+    statusEl.textContent = text;
+    button.hidden = true;
+  }
+
   window.TrainkitLaunch = {
     setStatus: setStatus,
+    unavailable: unavailable,
     start: function (formatAdapter) {
       adapter = formatAdapter;
       button.addEventListener("click", function () {

@@ -66,9 +66,9 @@
   }
 
   if (!api) {
-    launch.setStatus("No learning system found: progress is not recorded.");
+    launch.unavailable("No learning system found: progress is not recorded.");
   } else if (!ok(api.LMSInitialize(""))) {
-    launch.setStatus("The learning system refused the session (error " + api.LMSGetLastError() + ").");
+    launch.unavailable("The learning system refused the session (error " + api.LMSGetLastError() + ").");
   } else {
     open = true;
     var status = api.LMSGetValue("cmi.core.lesson_status");

@@ -37,19 +37,19 @@ def exit_status(error: BaseException, root: Path) -> int:
     return status
 
 
-def explain(error: BaseException, root: Path) -> tuple[int, list[str]]:
+def explain(error: BaseException, root: Path, outcome: str = "nothing was written") -> tuple[int, list[str]]:
     """The exit status ``error`` maps to and the lines that tell the user what it means (``serve``
-    shows the same lines in the browser)."""
+    shows the same lines in the browser, saying what its ``outcome`` was instead)."""
     if isinstance(error, InputError):
         return EXIT_BAD_INPUT, [
             *map(str, error.problems),
-            f"{len(error.problems)} problem(s) found; nothing was written.",
+            f"{len(error.problems)} problem(s) found; {outcome}.",
         ]
     if isinstance(error, ContentQualityError):
         count = len(error.problems)
         return EXIT_BUILD_FAILED, [
             *map(str, error.problems),
-            f"Build failed: {count} content problem(s); nothing was written.",
+            f"Build failed: {count} content problem(s); {outcome}.",
         ]
     if isinstance(error, BuildError):
         return EXIT_BUILD_FAILED, [f"Build failed: {error}"]
