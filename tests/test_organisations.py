@@ -371,3 +371,38 @@ def test_new_org_writes_a_file_that_checks_as_it_stands_and_explains_every_field
     with contextlib.redirect_stderr(io.StringIO()) as err:
         assert main(["new-org", "minimal", "--industry", "minimal"], root=root) == 2
     assert "'minimal' is an industry id" in err.getvalue()
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def test_wording_renames_a_phrase_in_every_inherited_text_but_not_in_the_organisations_own(make_project):
+    own_text = "Staff at the lending desk call the branch manager."
+    text = (
+        ORGANISATION
+        + "wording:\n  lending desk: Ask Us desk\n"
+        + f'escalation:\n  - {{when: Always., who: Branch manager, how: "{own_text}", contact: ext. 12}}\n'
+    )
+    root = project(make_project, text)
+    sources = load_sources(root)
+    organisation = next(i for i in sources.industries if i.profile.id == "city-libraries")
+    industry = next(i for i in sources.industries if i.profile.id == "minimal")
+    inherited = organisation.profile.model_dump(exclude={"escalation", "name"})
+    assert "lending desk" not in str(inherited).lower(), "every inherited text uses the organisation's word"
+    assert "Ask Us desk" in [channel.name for channel in organisation.profile.channels], "a capital stays capital"
+    assert {s.channel for s in organisation.profile.difficult_situations} <= {
+        c.name for c in organisation.profile.channels
+    }
+    assert organisation.profile.escalation[0].how == own_text, "what the organisation wrote is left as written"
+    assert "Lending desk" in [channel.name for channel in industry.profile.channels], "the industry keeps its own"
+
+
+def test_a_wording_phrase_the_industry_never_uses_is_reported_at_its_line(make_project):
+    root = project(make_project, ORGANISATION + "wording:\n  circulation counter: Ask Us desk\n")
+    status, err = check(root)
+    assert status == 2
+    line = line_of(root, "organisations/city-libraries.yaml", "circulation counter")
+    assert (
+        f"organisations/city-libraries.yaml:{line}: wording.circulation counter: 'circulation counter' is not in "
+        "industries/minimal.yaml; copy the phrase as it is written there"
+    ) in err

@@ -19,13 +19,14 @@ from .errors import Problem
 from .load import Document, LoadFailed, load_yaml
 from .merge import merge_documents
 from .model import Industry
+from .wording import renamed_document
 
 if TYPE_CHECKING:
     from .validate import ProfileCheck
 
 ORGANISATIONS = "organisations"
 #: Fields only an organisation file has: they are not profile fields, so they are not merged.
-OWN_FIELDS = ("extends", "brand")
+OWN_FIELDS = ("extends", "brand", "wording")
 #: Fields an organisation must write itself: inheriting them would make it its industry again.
 REQUIRED = {
     "id": "the file name without .yaml",
@@ -112,6 +113,9 @@ def load_organisation(
     if problems:
         return None, problems
     industry, industry_doc = industries[extends]
+    industry_doc, problems = renamed_document(industry_doc, doc)
+    if problems:
+        return None, problems
     own = Document(doc.file, {k: v for k, v in doc.data.items() if k not in OWN_FIELDS}, doc.lines)
     merged, problems = merge_documents(industry_doc, own)
     brand_files: tuple[str, ...] = ()

@@ -82,6 +82,10 @@ def organisation_text(new_id: str, industry_id: str, inherited: dict[str, Any]) 
         "  # typography:",
         "  #   base:",
         f"  #     family: DejaVu Serif   # an installed typeface: {fonts}",
+        "",
+        f"# wording: {industry_id}'s word for a thing, and yours; renamed in every text you inherit, e.g.",
+        "#   wording:",
+        "#     destination fee: harbour fee",
     ]
     fields = Profile.model_fields
     order = [*FIRST, *(name for name in fields if name not in FIRST)]

@@ -39,6 +39,11 @@ def organisation_schema_json() -> str:
         ],
         "description": "colours, logo and typeface, as in Quarto's _brand.yml",
     }
+    schema["properties"]["wording"] = {
+        "type": "object",
+        "additionalProperties": {"type": "string", "maxLength": 60},
+        "description": "the industry's word for a thing, and yours: renamed in every text inherited from the industry",
+    }
     schema["required"] = ["id", "name", "extends"]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Organisation profile"
