@@ -113,3 +113,14 @@ def test_page_counts_live_in_the_manifest_not_in_fake_pdf_files(minimal_build):
         assert manifest.pages[f"minimal/{edition.id}"] == len(PdfReader(pdf).pages)
     assert not (minimal_build / ".trainkit-pages").exists()
     assert not [p for p in minimal_build.rglob("*.pdf") if not p.read_bytes().startswith(b"%PDF-")]
+
+
+def test_a_learner_pdf_deleted_from_the_output_is_put_back_with_its_site(make_project, minimal_build):
+    root = make_project({"minimal.yaml": MINIMAL})
+    out = copy_minimal_build(minimal_build, root / "dist")
+    (out / "minimal" / "downloads" / "minimal-certificate.pdf").unlink()
+
+    result = build(root, out, jobs_count=1)
+
+    assert result.rebuilt == ["minimal/certificate", "minimal/site"], "the site carries the PDF to the output"
+    assert digests(out) == digests(minimal_build)

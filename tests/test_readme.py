@@ -9,10 +9,16 @@ it: `build.py` must restart itself with the project's environment.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +31,10 @@ SYSTEM_PYTHON = shutil.which("python3") or sys.executable
 #: The README's command-line reference, with its placeholders filled in as a user would.
 FILLED = {
     "python build.py": ["build.py"],
-    "python build.py build [--industry ID]... [--out DIR] [--jobs N] [--force] [--verbose] [--quiet]": [
+    (
+        "python build.py build [--industry ID]... [--out DIR] [--jobs N | --scheduler ADDRESS] "
+        "[--force] [--verbose] [--quiet]"
+    ): [
         "build.py",
         "build",
         "--industry",
@@ -100,3 +109,72 @@ def test_each_readme_command_works_as_written_after_make_build(fresh_clone, show
     if "new-org" in shown:
         assert (fresh_clone / "organisations" / "acme-hotels.yaml").is_file()
         (fresh_clone / "organisations" / "acme-hotels.yaml").unlink()
+
+
+def cluster_recipe() -> list[list[str]]:
+    """The command lines of each sh block of the README's section on Dask, their comments dropped."""
+    section = README.split("## Build on a Dask cluster\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    return [[re.sub(r"\s+#.*$", "", line) for line in block.splitlines() if line.strip()] for block in blocks]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def shell(line: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run a README line as a user's shell would, `python` being the machine's own."""
+    line = re.sub(r"^python ", f"{SYSTEM_PYTHON} ", line)
+    return subprocess.run(["bash", "-c", line], cwd=folder, capture_output=True, text=True, timeout=600)
+
+
+@contextmanager
+def running(line: str, folder: Path, log: Path) -> Iterator[None]:
+    """A README line that runs until stopped (a scheduler, a worker), stopped with its children after."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            ["bash", "-c", f"exec {line}"], cwd=folder, stdout=output, stderr=output, start_new_session=True
+        )
+    try:
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def wait_for_port(port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listens on port {port} after {seconds:.0f} s")
+
+
+def test_the_dask_cluster_recipe_works_as_written(fresh_clone, tmp_path):
+    (try_it,), (scheduler, worker, build) = cluster_recipe()
+    assert "--scheduler local:" in try_it and "dask scheduler" in scheduler and "dask worker" in worker
+    certificate = fresh_clone / "dist" / "hotel" / "downloads" / "hotel-certificate.pdf"
+    port = free_port()  # the README's 8786 may be taken on a shared machine
+
+    def filled(line: str) -> str:
+        return line.replace("SCHEDULER", "127.0.0.1").replace("8786", str(port))
+
+    certificate.unlink()  # one output to make again, so the cluster has work to do
+    local = shell(try_it, fresh_clone)
+    assert local.returncode == 0 and certificate.is_file(), local.stderr[-2000:]
+
+    certificate.unlink()
+    with running(filled(scheduler), fresh_clone, tmp_path / "scheduler.log"):
+        wait_for_port(port, 60)
+        with running(filled(worker), fresh_clone, tmp_path / "worker.log"):
+            done = shell(filled(build), fresh_clone)
+    assert done.returncode == 0, done.stderr[-2000:] + (tmp_path / "worker.log").read_text()[-2000:]
+    assert certificate.is_file() and "Traceback" not in done.stderr + local.stderr

@@ -36,10 +36,12 @@ def code_digest() -> str:
 
 @dataclass
 class FileHasher:
-    """Hashes project files once per build."""
+    """Hashes project files once per build, and lists each folder once (every output's key and
+    inputs list the same folders: thousands of times in a build of many variants)."""
 
     root: Path
     _seen: dict[str, str] = field(default_factory=dict)
+    _listed: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     code: str = field(default_factory=code_digest)
 
     def digest(self, relative: str) -> str:
@@ -49,8 +51,11 @@ class FileHasher:
         return self._seen[relative]
 
     def files(self, folder: str, pattern: str = "**/*") -> list[str]:
-        base = self.root / folder
-        return sorted(p.relative_to(self.root).as_posix() for p in base.glob(pattern) if p.is_file())
+        if (folder, pattern) not in self._listed:
+            base = self.root / folder
+            found = sorted(p.relative_to(self.root).as_posix() for p in base.glob(pattern) if p.is_file())
+            self._listed[folder, pattern] = found
+        return list(self._listed[folder, pattern])
 
 
 def _key(parts: Iterable[str]) -> str:
@@ -61,16 +66,59 @@ def _key(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def edition_key(hasher: FileHasher, profile_files: tuple[str, ...], edition: Edition, build_date: str) -> str:
-    """Cache key of one PDF edition of one industry or organisation: ``profile_files`` are every file
-    its profile is made from (an organisation's own file, its industry's, its brand and logo)."""
+@dataclass(frozen=True)
+class Inputs:
+    """What one output is made from, as its cache key sees it: the hash of the package code and of
+    each project file. A cluster worker compares its own with these before it renders anything."""
+
+    code: str
+    files: tuple[tuple[str, str], ...]  # (path relative to the project, sha256 or "missing")
+
+    def differences(self, theirs: Inputs) -> list[str]:
+        """What ``theirs`` (a worker's) lacks or has otherwise, in words: the code first, then each file."""
+        found = (
+            [] if theirs.code == self.code else [f"the trainkit code (hash {theirs.code[:12]}, here {self.code[:12]})"]
+        )
+        own = dict(self.files)
+        for path, digest in theirs.files:
+            if digest == own.get(path):
+                continue
+            found.append(f"{path} (missing there)" if digest == "missing" else path)
+        return found
+
+
+def edition_files(hasher: FileHasher, profile_files: tuple[str, ...], edition: Edition) -> list[str]:
+    """Every project file one edition of one profile is made from, in the order its key hashes them."""
     files = [*profile_files, "content/program/formats.yaml", "content/spelling.yaml", "mkdocs.yml", DEPENDENCY_LOCK]
     files += hasher.files("content/modules", "*/module.yaml")
     if MODULE_PAGES in edition.pages:
         files += hasher.files("content/modules", "*/lesson.md")
     files += hasher.files("content/program") + hasher.files("templates/pages") + hasher.files("templates/macros")
     files += hasher.files("templates/print") if edition.output == "pdf" else hasher.files("templates/site")
-    parts = [__version__, hasher.code, edition.id, build_date] + [f"{f}={hasher.digest(f)}" for f in files]
+    return files
+
+
+def edition_inputs(hasher: FileHasher, profile_files: tuple[str, ...], edition: Edition) -> Inputs:
+    """The code and file hashes of one edition of one profile (see :func:`edition_files`)."""
+    files = edition_files(hasher, profile_files, edition)
+    return Inputs(hasher.code, tuple((f, hasher.digest(f)) for f in files))
+
+
+def same_files_at(root: Path, inputs: Inputs) -> Inputs:
+    """The hashes of the files ``inputs`` names, read under ``root`` with the code running here."""
+    hasher = FileHasher(root)
+    return Inputs(hasher.code, tuple((path, hasher.digest(path)) for path, _ in inputs.files))
+
+
+def edition_key(hasher: FileHasher, profile_files: tuple[str, ...], edition: Edition, build_date: str) -> str:
+    """Cache key of one PDF edition of one industry or organisation: ``profile_files`` are every file
+    its profile is made from (an organisation's own file, its industry's, its brand and logo)."""
+    return inputs_key(edition_inputs(hasher, profile_files, edition), edition, build_date)
+
+
+def inputs_key(inputs: Inputs, edition: Edition, build_date: str) -> str:
+    """The cache key of an edition made from ``inputs`` on ``build_date``."""
+    parts = [__version__, inputs.code, edition.id, build_date] + [f"{f}={digest}" for f, digest in inputs.files]
     return _key(parts)
 
 

@@ -49,6 +49,11 @@ class BuildError(Exception):
     """The input was valid but producing an output failed: exit status 1."""
 
 
+class ClusterError(BuildError):
+    """The Dask cluster cannot finish the build (unreachable, no workers left, a worker that
+    refuses the work): exit status 1, and the build stops at once rather than send more work."""
+
+
 class ContentQualityError(ProblemReport, BuildError):
     """Valid input whose rendered result breaks a content rule (e.g. terminology): exit status 1."""
 

@@ -1,9 +1,12 @@
-"""The two kinds of work a build schedules, run in this process or in a worker process.
+"""The two kinds of work a build schedules, run in this process, a worker process or a cluster worker.
 
-A job receives everything it needs (the rendered edition, the paths) and keeps nothing between
-calls: the build renders and checks every edition before it schedules any job, and passes the
-Markdown on, which costs about 1 ms of pickling per edition where loading the sources again in
-each worker cost a second. In a worker, :func:`run` turns an unexpected exception into an
+A job receives everything it needs (the project folder of the process that runs it, the rendered
+edition, the PDFs a site offers) and keeps nothing between calls: the build renders and checks
+every edition before it schedules any job, and passes the Markdown on, which costs about 1 ms of
+pickling per edition where loading the sources again in each worker cost a second. A job writes
+nothing the build keeps: it returns the bytes of its output, and the build alone writes them into
+its staging folder (trainkit/write.py), so a job runs the same on this machine or another one.
+In a worker, :func:`run` turns an unexpected exception into an
 :class:`~trainkit.errors.InternalError` carrying the traceback, so a bug is reported the same
 way with one job or many.
 """
@@ -11,7 +14,7 @@ way with one job or many.
 from __future__ import annotations
 
 import os
-import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +27,7 @@ from pypdf import PdfReader
 from .editions import edition_by_id
 from .environment import TemplateCaches
 from .errors import EXPECTED_FAILURES, ContentQualityError, InternalError
-from .pdf import write_pdf
+from .pdf import pdf_bytes, write_pdf
 from .render import RenderedEdition, make_environment, render_edition
 from .site import build_site
 from .terminology import terminology_problems
@@ -39,19 +42,34 @@ PARENT_POLL_SECONDS = 0.5
 
 @dataclass(frozen=True)
 class PdfWritten:
-    """What the build remembers of a PDF it wrote."""
+    """What `serve` remembers of a PDF its worker wrote."""
 
     pages: int
     seconds: float
 
 
-def render_pdf_job(
-    root: Path, rendered: RenderedEdition, target: Path, caches: TemplateCaches | None = None
-) -> PdfWritten:
-    """Render one PDF edition to ``target`` (in scratch space)."""
+@dataclass(frozen=True)
+class PdfMade:
+    """A PDF edition a job rendered: its bytes, for the build to write, and its page count."""
+
+    data: bytes
+    pages: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SiteMade:
+    """An industry's site a job built: every file of it, by path inside the site's folder."""
+
+    files: dict[str, bytes]
+    seconds: float
+
+
+def render_pdf_job(root: Path, rendered: RenderedEdition, caches: TemplateCaches | None = None) -> PdfMade:
+    """Render one PDF edition; return its bytes."""
     begun = time.perf_counter()
-    pages = write_pdf(root, rendered, target, caches)
-    return PdfWritten(pages, time.perf_counter() - begun)
+    data, pages = pdf_bytes(root, rendered, caches)
+    return PdfMade(data, pages, time.perf_counter() - begun)
 
 
 def preview_pdf_job(sources: Sources, industry_id: str, edition_id: str, target: Path) -> PdfWritten:
@@ -68,25 +86,33 @@ def preview_pdf_job(sources: Sources, industry_id: str, edition_id: str, target:
     generic_words = terminology_problems(sources.root, [rendered], sources.modules)
     if generic_words:
         raise ContentQualityError(generic_words)
-    return render_pdf_job(sources.root, rendered, target, caches)
+    begun = time.perf_counter()
+    pages = write_pdf(sources.root, rendered, target, caches)
+    return PdfWritten(pages, time.perf_counter() - begun)
 
 
-def build_site_job(root: Path, rendered: RenderedEdition, scratch: Path, site_dir: Path, pdf_names: list[str]) -> float:
-    """Build the industry's site into ``site_dir`` with its PDFs as downloads; return the seconds.
+def build_site_job(root: Path, rendered: RenderedEdition, pdfs: dict[str, bytes]) -> SiteMade:
+    """Build the industry's site with ``pdfs`` (file name → bytes) as its downloads; return its files.
 
-    A PDF rendered by this build is in ``scratch``; an unchanged one is taken from the previous
-    output before MkDocs empties ``site_dir``.
+    MkDocs works in a temporary folder of the process that runs the job, never in the output.
     """
     begun = time.perf_counter()
-    scratch.mkdir(parents=True, exist_ok=True)
-    pdfs = []
-    for name in pdf_names:
-        fresh = scratch / name
-        if not fresh.is_file():
-            shutil.copyfile(site_dir / "downloads" / name, fresh)
-        pdfs.append(fresh)
-    build_site(root, rendered, scratch / "site-work", site_dir, pdfs)
-    return time.perf_counter() - begun
+    with tempfile.TemporaryDirectory(prefix="trainkit-site-") as temporary:
+        work = Path(temporary)
+        (work / "pdfs").mkdir()
+        for name, data in pdfs.items():
+            (work / "pdfs" / name).write_bytes(data)
+        paths = [work / "pdfs" / name for name in pdfs]
+        build_site(root, rendered, work / "site-work", work / "site", paths)
+        files = folder_files(work / "site")
+    return SiteMade(files, time.perf_counter() - begun)
+
+
+def folder_files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by its path relative to it (with ``/``), in path order."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def page_count(pdf: Path) -> int:

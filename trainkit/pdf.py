@@ -156,11 +156,22 @@ PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "custom_metadata": Tru
 
 def write_pdf(root: Path, rendered: RenderedEdition, target: Path, caches: TemplateCaches | None = None) -> int:
     """Render ``rendered`` to a PDF file at ``target``; return its number of pages."""
+    data, pages = pdf_bytes(root, rendered, caches, target.name)
+    target.unlink(missing_ok=True)  # a new file, never written through a hard link to an older output
+    target.write_bytes(data)
+    return pages
+
+
+def pdf_bytes(
+    root: Path, rendered: RenderedEdition, caches: TemplateCaches | None = None, name: str | None = None
+) -> tuple[bytes, int]:
+    """Render ``rendered`` to the bytes of a PDF file (``name``, by default the edition's file name,
+    is only for messages); return them with the number of pages."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError  # a BaseException: a missing stylesheet or image
 
+    name = name or rendered.edition.filename(rendered.industry.profile.id)
     html = edition_html(root, rendered, caches)
-    target.unlink(missing_ok=True)  # a new file, never written through a hard link to an older output
     base_url = (root / "templates" / "print").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=project_only_fetcher(root))
@@ -169,12 +180,10 @@ def write_pdf(root: Path, rendered: RenderedEdition, target: Path, caches: Templ
             too_long = page_limit_problem(root, rendered, len(document.pages))
             if too_long:
                 raise InputError([too_long])
-            document.write_pdf(target, **PDF_OPTIONS)
-        return len(document.pages)
+            data = document.write_pdf(**PDF_OPTIONS)
+        return data, len(document.pages)
     except InputError:
         raise
     except (Exception, FatalURLFetchingError) as err:  # WeasyPrint raises many types; say which edition failed
         template = f"templates/print/{rendered.edition.print_template}"
-        raise BuildError(
-            f"WeasyPrint could not render {target.name} from {template}: {type(err).__name__}: {err}"
-        ) from err
+        raise BuildError(f"WeasyPrint could not render {name} from {template}: {type(err).__name__}: {err}") from err

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import jobs
-from .cache import FileHasher, Manifest, edition_key, read_manifest, site_key
+from .cache import FileHasher, Manifest, edition_inputs, edition_key, read_manifest, site_key
+from .cluster import parse_scheduler
 from .coverage import Coverage, industry_coverage, pipeline_fields
 from .editions import CERTIFICATE, LEARNER_PDFS, MODULE_PAGES, PDF_EDITIONS, SITE, STAFF_FOLDER, WORKBOOK
 from .environment import TemplateCaches
@@ -29,9 +29,9 @@ from .model import Industry, Module
 from .pdf import build_date, write_pdf
 from .portal import portal_html, staff_portal_html
 from .render import RenderedEdition, make_environment, render_edition
-from .schedule import Progress, Task, run_tasks, runner
+from .schedule import Job, Progress, Task, run_tasks, runner
 from .sources import PROJECT_ROOT, Sources, load_sources, render_all
-from .write import output_lock, recover, replace_file, staged_output
+from .write import output_lock, recover, replace_file, replace_folder, staged_output
 
 __all__ = ["PROJECT_ROOT", "BuildResult", "Progress", "build", "certificates", "check", "load_sources", "render_all"]
 
@@ -89,14 +89,17 @@ def build(
     force: bool = False,
     progress: Progress = lambda done, total, name, seconds: None,
     caches: TemplateCaches | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build sites and PDFs for the selected industries (all by default) and the portal.
 
     Outputs whose inputs did not change since the last build into ``out`` are kept as they are,
-    unless ``force``. ``jobs_count`` worker processes render in parallel (default: CPU count).
+    unless ``force``. ``jobs_count`` worker processes render in parallel (default: CPU count), or
+    the Dask cluster of ``scheduler`` does (``tcp://HOST:PORT``, or ``local[:N]``, trainkit/cluster.py).
     ``caches`` (compiled templates) may be shared by successive builds, as ``serve`` does.
     """
     started = clock = time.perf_counter()
+    cluster = parse_scheduler(scheduler) if scheduler is not None else None  # bad input: before any work
     caches = caches or TemplateCaches()
     out = (out or root / "dist").resolve()
     sources = load_sources(root, industry_ids)  # a broken profile not asked for does not stop this build
@@ -108,7 +111,8 @@ def build(
     with output_lock(out):
         recover(out)  # a build killed mid-swap or mid-render left something behind
         previous = Manifest() if force else read_manifest(out)
-        planned = plan(sources, selected, previous.keys, out)
+        hasher = FileHasher(sources.root)
+        planned = plan(sources, selected, previous.keys, out, hasher)
         portals = portal_pages(root, listed_industries(sources, selected, out), sources.industries)
         unchanged_portal = all(
             (out / name).is_file() and (out / name).read_bytes() == data for name, data in portals.items()
@@ -122,8 +126,8 @@ def build(
                 if industry_ids is None:  # a full build drops industries whose profile was removed
                     drop_removed_industries(stage, sources)
                 clock = result.lap("plan and stage", clock)
-                outputs = Outputs(sources, rendered, stage, scratch, previous, caches)
-                with runner(jobs_count, caches) as jobs_runner:
+                outputs = Outputs(sources, rendered, stage, scratch, previous, caches, hasher)
+                with runner(root, jobs_count, caches, cluster) as jobs_runner:
                     written = run_tasks(outputs, planned.pdf_tasks, planned.site_tasks, jobs_runner, progress)
                 clock = result.lap("render PDFs and sites", clock)
                 for name, data in portals.items():
@@ -138,14 +142,16 @@ def build(
     return result
 
 
-def plan(sources: Sources, selected: list[Industry], previous: dict[str, str], out: Path) -> Plan:
+def plan(
+    sources: Sources, selected: list[Industry], previous: dict[str, str], out: Path, hasher: FileHasher | None = None
+) -> Plan:
     """Key every selected output; a task for each whose key changed or whose file is missing."""
-    hasher = FileHasher(sources.root)
+    hasher = hasher or FileHasher(sources.root)
     date = build_date().isoformat()
     planned = Plan({}, [], [])
     for industry in selected:
         industry_id = industry.profile.id
-        pdf_keys = []
+        pdf_keys, download_missing = [], False
         for edition in PDF_EDITIONS:
             task = Task(industry_id, edition.id, edition_key(hasher, industry.files, edition, date))
             planned.keys[task.name] = task.key
@@ -154,16 +160,20 @@ def plan(sources: Sources, selected: list[Industry], previous: dict[str, str], o
             existing = out / edition.path(industry_id)
             if previous.get(task.name) != task.key or not existing.is_file():
                 planned.pdf_tasks.append(task)
+                # A learner PDF reaches the output inside its site: the site is built again to carry it.
+                download_missing = download_missing or edition.learner
         site = Task(industry_id, SITE.id, site_key(edition_key(hasher, industry.files, SITE, date), pdf_keys))
         planned.keys[site.name] = site.key
-        if previous.get(site.name) != site.key or not (out / industry_id / "index.html").is_file():
+        site_missing = not (out / industry_id / "index.html").is_file()
+        if previous.get(site.name) != site.key or site_missing or download_missing:
             planned.site_tasks.append(site)
     return planned
 
 
 @dataclass
 class Outputs:
-    """Makes each task's job from the editions rendered up front (see trainkit/schedule.py)."""
+    """Makes each task's job from the editions rendered up front, and writes what it returns into
+    the staging folder (see trainkit/schedule.py): jobs never write the output themselves."""
 
     sources: Sources
     rendered: dict[str, dict[str, RenderedEdition]]
@@ -171,35 +181,43 @@ class Outputs:
     scratch: Path
     previous: Manifest
     caches: TemplateCaches
+    hasher: FileHasher
     #: page counts of PDFs this build kept from the previous output, for the manifest
     pages: dict[str, int] = field(default_factory=dict)
 
-    def pdf_job(self, task: Task, caches: TemplateCaches | None) -> tuple[Callable[..., Any], tuple[Any, ...]]:
-        """A learner PDF waits in scratch space for its site; a staff PDF goes straight to its place."""
+    def pdf_job(self, task: Task, caches: TemplateCaches | None) -> Job:
         edition = self.rendered[task.industry_id][task.edition_id]
-        if edition.edition.learner:
-            target = self.scratch / task.industry_id / edition.edition.filename(task.industry_id)
-        else:
-            target = self.stage / edition.edition.path(task.industry_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return jobs.render_pdf_job, (self.sources.root, edition, target, caches)
+        inputs = edition_inputs(self.hasher, edition.industry.files, edition.edition)
+        return Job(jobs.render_pdf_job, (edition, caches), inputs)
 
-    def site_job(self, task: Task, written: dict[str, int]) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    def site_job(self, task: Task, written: dict[str, int]) -> Job:
         """The site lists each download with its pages and size, as a learner deciding to print expects."""
         industry_id, root = task.industry_id, self.sources.root
-        facts = {}
+        facts, pdfs = {}, {}
         for edition in LEARNER_PDFS:
             name, output = edition.filename(industry_id), f"{industry_id}/{edition.id}"
             pdf = self.scratch / industry_id / name
-            if output not in written:
+            if output not in written:  # unchanged: the copy in the previous output
                 pdf = self.stage / industry_id / "downloads" / name
                 self.pages[output] = self.previous.pages.get(output) or jobs.page_count(pdf)
-            facts[name] = (written.get(output) or self.pages[output], pdf.stat().st_size)
+            pdfs[name] = pdf.read_bytes()
+            facts[name] = (written.get(output) or self.pages[output], len(pdfs[name]))
         industry = self.rendered[industry_id][SITE.id].industry
         env = make_environment(root, SITE, self.caches, industry.profile.spelling)
         site = render_edition(root, env, industry, self.sources.program(industry), SITE, download_facts=facts)
-        names = [edition.filename(industry_id) for edition in LEARNER_PDFS]
-        return jobs.build_site_job, (root, site, self.scratch / industry_id, self.stage / industry_id, names)
+        return Job(jobs.build_site_job, (site, pdfs), edition_inputs(self.hasher, industry.files, SITE))
+
+    def keep(self, task: Task, made: jobs.PdfMade | jobs.SiteMade) -> None:
+        """A staff PDF goes straight to its place, a learner PDF waits in scratch space for its
+        site, and a site replaces the industry's folder (its downloads included)."""
+        if isinstance(made, jobs.SiteMade):
+            replace_folder(self.stage / task.industry_id, made.files)
+            return
+        edition = self.rendered[task.industry_id][task.edition_id].edition
+        if edition.learner:
+            replace_file(self.scratch / task.industry_id / edition.filename(task.industry_id), made.data)
+        else:
+            replace_file(self.stage / edition.path(task.industry_id), made.data)
 
 
 @contextmanager

@@ -2,8 +2,10 @@
 
 One job runs them in this process (:class:`SerialRunner`); more run in a pool of spawned worker
 processes (:class:`PoolRunner`: spawn, not fork, since the caller may have threads, such as a
-test's web server). Both report a job's outcome the same way, and every failure of the run is
-collected and raised together by :class:`Failures`.
+test's web server), or on a Dask cluster (:class:`trainkit.cluster.ClusterRunner`). Each reports a
+job's outcome the same way: the bytes of the output, which the build writes itself. Every
+failure of the run is collected and raised together by :class:`Failures`, except a cluster that
+cannot go on, which stops the run at once.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import jobs
+from .cache import Inputs
 from .environment import TemplateCaches
-from .errors import BuildError, ContentQualityError, InputError, InternalError, Problem
+from .errors import BuildError, ClusterError, ContentQualityError, InputError, InternalError, Problem
+
+if TYPE_CHECKING:
+    from .cluster import ClusterRunner, Scheduler
 
 #: Called as each output finishes: (done, total, output name, seconds it took).
 Progress = Callable[[int, int, str, float], None]
@@ -39,6 +46,17 @@ class Task:
     @property
     def name(self) -> str:
         return f"{self.industry_id}/{self.edition_id}"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What makes one task's output: ``work(root, *args)``, where ``root`` is the project folder of
+    the process that runs it, and the inputs the output is made from (a cluster worker checks that
+    its own are the same before it starts)."""
+
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
+    inputs: Inputs
 
 
 @dataclass
@@ -81,7 +99,7 @@ class Runner(Protocol):
 
     caches: TemplateCaches | None
 
-    def submit(self, task: Task, job: Callable[..., Any], *args: Any) -> None: ...
+    def submit(self, task: Task, job: Job) -> None: ...
     def pending(self) -> bool: ...
     def finished(self) -> Iterator[Outcome]: ...
 
@@ -89,9 +107,10 @@ class Runner(Protocol):
 class SerialRunner:
     """Runs each job in this process, in the order submitted, sharing the build's caches."""
 
-    def __init__(self, caches: TemplateCaches) -> None:
+    def __init__(self, root: Path, caches: TemplateCaches) -> None:
+        self.root = root
         self.caches: TemplateCaches | None = caches
-        self._queue: deque[tuple[Task, Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._queue: deque[tuple[Task, Job]] = deque()
 
     def __enter__(self) -> SerialRunner:
         return self
@@ -99,16 +118,16 @@ class SerialRunner:
     def __exit__(self, *exc: object) -> None:
         self._queue.clear()
 
-    def submit(self, task: Task, job: Callable[..., Any], *args: Any) -> None:
-        self._queue.append((task, job, args))
+    def submit(self, task: Task, job: Job) -> None:
+        self._queue.append((task, job))
 
     def pending(self) -> bool:
         return bool(self._queue)
 
     def finished(self) -> Iterator[Outcome]:
-        task, job, args = self._queue.popleft()
+        task, job = self._queue.popleft()
         try:
-            yield task, jobs.run(f"building {task.name}", job, *args), None
+            yield task, jobs.run(f"building {task.name}", job.work, self.root, *job.args), None
         except Exception as err:  # an expected failure, or a bug already wrapped by jobs.run
             yield task, None, err
 
@@ -118,7 +137,8 @@ class PoolRunner:
 
     caches: TemplateCaches | None = None  # each worker makes its own, job by job
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, root: Path, count: int) -> None:
+        self.root = root
         self._pool = ProcessPoolExecutor(
             count, mp_context=get_context("spawn"), initializer=jobs.init_worker, initargs=(os.getpid(),)
         )
@@ -131,8 +151,9 @@ class PoolRunner:
         # On any failure (Ctrl-C included) stop at once rather than finish the queue.
         self._pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
 
-    def submit(self, task: Task, job: Callable[..., Any], *args: Any) -> None:
-        self._running[self._pool.submit(jobs.run, f"building {task.name}", job, *args)] = task
+    def submit(self, task: Task, job: Job) -> None:
+        future = self._pool.submit(jobs.run, f"building {task.name}", job.work, self.root, *job.args)
+        self._running[future] = task
 
     def pending(self) -> bool:
         return bool(self._running)
@@ -145,17 +166,25 @@ class PoolRunner:
             yield task, None if error else future.result(), error
 
 
-def runner(jobs_count: int | None, caches: TemplateCaches) -> SerialRunner | PoolRunner:
-    """In-process for one job, else a pool of ``jobs_count`` (default: one per CPU) workers."""
+def runner(
+    root: Path, jobs_count: int | None, caches: TemplateCaches, scheduler: Scheduler | None = None
+) -> SerialRunner | PoolRunner | ClusterRunner:
+    """On the Dask cluster ``scheduler`` names when one is given, else in-process for one job,
+    else a pool of ``jobs_count`` (default: one per CPU) workers."""
+    if scheduler is not None:
+        from .cluster import ClusterRunner
+
+        return ClusterRunner(root, scheduler)
     count = max(1, jobs_count or os.cpu_count() or 1)
-    return SerialRunner(caches) if count == 1 else PoolRunner(count)
+    return SerialRunner(root, caches) if count == 1 else PoolRunner(root, count)
 
 
 class Outputs(Protocol):
-    """Makes the job (function and arguments) that produces a task's output."""
+    """Makes the job that produces a task's output, and keeps (writes) what the job returned."""
 
-    def pdf_job(self, task: Task, caches: TemplateCaches | None) -> tuple[Callable[..., Any], tuple[Any, ...]]: ...
-    def site_job(self, task: Task, pages: dict[str, int]) -> tuple[Callable[..., Any], tuple[Any, ...]]: ...
+    def pdf_job(self, task: Task, caches: TemplateCaches | None) -> Job: ...
+    def site_job(self, task: Task, pages: dict[str, int]) -> Job: ...
+    def keep(self, task: Task, made: jobs.PdfMade | jobs.SiteMade) -> None: ...
 
 
 def run_tasks(
@@ -177,8 +206,10 @@ def run_tasks(
     def start(task: Task) -> None:
         try:
             is_site = task.industry_id in sites and sites[task.industry_id] is task
-            job, args = outputs.site_job(task, pages) if is_site else outputs.pdf_job(task, runner.caches)
-            runner.submit(task, job, *args)
+            job = outputs.site_job(task, pages) if is_site else outputs.pdf_job(task, runner.caches)
+            runner.submit(task, job)
+        except ClusterError:
+            raise
         except Exception as err:  # making the job failed: the same report as the job failing
             failures.add(task, err)
             failed.add(task.industry_id)
@@ -188,14 +219,16 @@ def run_tasks(
     while runner.pending():
         for task, result, error in runner.finished():
             done += 1
+            if isinstance(error, ClusterError):
+                raise error  # every job left would meet the same cluster: stop now, say why
             if error is not None:
                 failures.add(task, error)
                 failed.add(task.industry_id)
             else:
-                if isinstance(result, jobs.PdfWritten):
+                outputs.keep(task, result)  # a write that fails (a full disk) stops the run
+                if isinstance(result, jobs.PdfMade):
                     pages[task.name] = result.pages
-                seconds = result.seconds if isinstance(result, jobs.PdfWritten) else float(result)
-                progress(done, total, task.name, seconds)
+                progress(done, total, task.name, result.seconds)
             if task.industry_id in waiting and sites[task.industry_id] is not task:
                 waiting[task.industry_id] -= 1
                 if waiting[task.industry_id] == 0 and task.industry_id not in failed:

@@ -258,3 +258,25 @@ def replace_file(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+def replace_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Make ``folder`` hold exactly ``files`` (path inside it → bytes), each a new file.
+
+    Entries whose name starts with a dot stay, as MkDocs leaves them when it empties a site folder.
+    """
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    for relative, data in files.items():
+        # The paths come from another process, perhaps another machine: none may leave the folder.
+        if relative.startswith("/") or ".." in relative.split("/"):
+            raise BuildError(f"refusing to write {relative!r}: not a path inside {folder}")
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)

@@ -30,6 +30,13 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         default=unset,
         help="worker processes (default: number of CPUs; 1 builds in this process)",
     )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=unset,
+        help="render on a Dask cluster: tcp://HOST:PORT of a running `dask scheduler`, or local[:N] "
+        "to start N workers on this machine (default: one per CPU); see the README",
+    )
     parser.add_argument("--verbose", action="store_true", default=unset, help="print each output and per-stage timings")
     parser.add_argument(
         "--module",
@@ -63,6 +70,8 @@ def progress_reporter(quiet: bool, verbose: bool) -> Iterator[Progress]:
 
 def run(args: argparse.Namespace, root: Path) -> int:
     option = vars(args).get
+    if option("scheduler") is not None:
+        check_scheduler_options(args)
     if option("module") is not None:
         return run_handout(args, root)
     quiet, verbose = option("quiet", False), option("verbose", False)
@@ -76,6 +85,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
             jobs_count=option("jobs"),
             force=option("force", False),
             progress=progress,
+            scheduler=option("scheduler"),
         )
     if verbose:
         for stage, seconds in result.stages.items():
@@ -87,6 +97,23 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"Rebuilt {len(result.rebuilt)} output(s), reused {len(result.reused)} unchanged.")
         print(f"Built {', '.join(built)} and {len(result.pdfs)} PDFs into {result.out} in {result.seconds:.1f} s")
     return EXIT_OK
+
+
+def check_scheduler_options(args: argparse.Namespace) -> None:
+    """``--scheduler`` is the address of a cluster that does the work, which excludes the options
+    that set where the work runs otherwise; a malformed address is reported before anything runs."""
+    from ..cluster import parse_scheduler
+
+    option = vars(args).get
+    parse_scheduler(args.scheduler)
+    clash = {
+        "--jobs": "--jobs sets the processes of this machine; with --scheduler the cluster's workers do the "
+        "work: leave --jobs out (local:N starts N workers here)",
+        "--module": "a handout is one PDF, rendered here: leave --scheduler out",
+    }
+    given = [name for name in clash if option(name.lstrip("-")) is not None]
+    if given:
+        raise InputError([Problem("command line", None, "--scheduler", f"not with {n}: {clash[n]}") for n in given])
 
 
 def run_handout(args: argparse.Namespace, root: Path) -> int:
