@@ -13,13 +13,15 @@ from typing import Any
 from markupsafe import Markup
 
 _SYNTAX = frozenset("\\`*_{}[]()<>&|~^=#\"'!+$%:")
+#: Each syntax character as its numeric character reference, for ``str.translate``.
+_AS_REFERENCES = {ord(char): f"&#{ord(char)};" for char in _SYNTAX}
 _BLOCK_START = re.compile(r"^(\d+)([.)])")
 
 
 def escape_text(text: str) -> Markup:
     """Escape ``text`` for Markdown and HTML, collapsing line breaks into spaces."""
     flat = " ".join(text.split())
-    escaped = "".join(f"&#{ord(char)};" if char in _SYNTAX else char for char in flat)
+    escaped = flat.translate(_AS_REFERENCES)
     # A value that starts a line could open a list or heading: neutralise its first marker.
     if escaped[:1] in {"-", ">"}:
         escaped = f"&#{ord(escaped[0])};{escaped[1:]}"

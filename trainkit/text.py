@@ -7,6 +7,7 @@ such as the zero-width space (invisible, yet they split a word for every search 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Control characters that text may hold: line breaks and tabs are ordinary typing.
@@ -20,9 +21,14 @@ def is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
 
 
+#: Exactly the characters of Unicode category Cc (C0, DEL, C1) that ``is_control`` refuses.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def first_control(text: str) -> str | None:
     """The first control character in ``text`` that profile text may not hold, if any."""
-    return next((char for char in text if is_control(char)), None)
+    found = _CONTROL.search(text)
+    return found.group(0) if found else None
 
 
 def is_invisible(char: str) -> bool:
@@ -37,6 +43,8 @@ def has_visible_text(text: str) -> bool:
 
 def without_format_characters(text: str) -> str:
     """``text`` without format characters, so ``cus\\u200btomers`` reads as the word it shows."""
+    if text.isascii():  # no format character is ASCII: most text needs no look at each character
+        return text
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
