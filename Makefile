@@ -10,8 +10,9 @@ PY := $(VENV)/bin/python
 build: system-build $(VENV)/.runtime node_modules/.runtime
 	$(PY) build.py
 
+# Tests run on every CPU (at most 4 workers: each test's builds use every CPU too).
 test: system-test $(VENV)/.dev node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 4
 
 check: $(VENV)/.runtime
 	$(PY) build.py check

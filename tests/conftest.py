@@ -52,14 +52,36 @@ def announced(request: pytest.FixtureRequest, what: str) -> Iterator[None]:
     say(f"[set-up] {what}: done in {time.perf_counter() - started:.0f} s")
 
 
+def shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every pytest-xdist worker of this run shares (this run's temporary folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> BuildResult:
-    """One full build of every shipped industry and organisation, shared by every test that reads outputs."""
-    out = tmp_path_factory.mktemp("build") / "dist"
+    """One full build of every shipped industry and organisation, shared by every test that reads outputs.
+
+    Every worker of a parallel run builds into the same folder: the build's own lock makes the
+    others wait for the first, and its cache then finds everything current, so the programs are
+    rendered once per run.
+    """
+    out = shared_temp(tmp_path_factory) / "full-build" / "dist"
+    out.parent.mkdir(parents=True, exist_ok=True)
     with announced(
         request, f"building all {len(SHIPPED_PROGRAM_IDS)} shipped industries and organisations (a few minutes)"
     ):
         return build(PROJECT_ROOT, out)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The first test that reads the full build runs first, the others last: the build (minutes)
+    then runs beside the tests that do not need it, on another worker of a parallel run (`make
+    test`), and is finished by the time the rest arrive."""
+    reading = [item for item in items if "built" in getattr(item, "fixturenames", ())]
+    if reading:
+        others = [item for item in items if "built" not in getattr(item, "fixturenames", ())]
+        items[:] = [reading[0], *others, *reading[1:]]
 
 
 def link_project(root: Path, profiles: dict[str, bytes | Path], copy: tuple[str, ...] = ()) -> Path:
