@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from trainkit.pipeline import PROJECT_ROOT, BuildResult, build, load_sources
+from trainkit.write import output_lock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "good" / "minimal.yaml"
@@ -139,8 +140,12 @@ def rendered(sources, request: pytest.FixtureRequest):
 
 @pytest.fixture(scope="session")
 def minimal_build(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """One build of the minimal profile, shared: copy it with `copy_minimal_build` to start from it."""
-    root = link_project(tmp_path_factory.mktemp("minimal") / "project", {"minimal.yaml": MINIMAL})
+    """One build of the minimal profile, shared (by every worker of a parallel run, as `built` is):
+    copy it with `copy_minimal_build` to start from it."""
+    root = shared_temp(tmp_path_factory) / "minimal" / "project"
+    with output_lock(root.parent / "laid-out"):  # one worker lays the project out, the others wait
+        if not root.exists():
+            link_project(root, {"minimal.yaml": MINIMAL})
     with announced(request, "building the minimal profile shared by the cache tests"):
         build(root, root / "dist")
     return root / "dist"
