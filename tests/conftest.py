@@ -36,7 +36,8 @@ def sources():
 @contextmanager
 def announced(request: pytest.FixtureRequest, what: str) -> Iterator[None]:
     """Say on the terminal (whatever the capture mode) when a long shared set-up starts and ends,
-    so a test run is never silent for minutes."""
+    so a test run is never silent for minutes. (Workers of a parallel run have no terminal: there
+    the other worker's progress shows instead.)"""
     plugins = request.config.pluginmanager
     reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
 
