@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -84,6 +85,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if reading:
         others = [item for item in items if "built" not in getattr(item, "fixturenames", ())]
         items[:] = [reading[0], *others, *reading[1:]]
+
+
+def free_port() -> int:
+    """A TCP port on this machine that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def link_project(root: Path, profiles: dict[str, bytes | Path], copy: tuple[str, ...] = ()) -> Path:

@@ -12,7 +12,6 @@ import dataclasses
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, copy_minimal_build, link_project, tree_digest
+from conftest import MINIMAL, copy_minimal_build, free_port, link_project, tree_digest
 from distributed import Client, LocalCluster, get_task_stream
 
 import trainkit.cluster
@@ -155,17 +154,17 @@ def test_local_n_starts_its_own_cluster_whose_workers_use_this_project(make_proj
     assert tree_digest(out) == tree_digest(minimal_build)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def project_missing_one_pdf(make_project, minimal_build) -> tuple[Path, Path]:
+    """A project and a copy of its build with one PDF deleted: a build has one job to send."""
+    root = make_project({"minimal.yaml": MINIMAL})
+    out = copy_minimal_build(minimal_build, root / "dist")
+    (out / "staff" / "minimal" / "minimal-lead-certificate.pdf").unlink()
+    return root, out
 
 
 def test_an_unreachable_scheduler_fails_the_build_in_bounded_time(make_project, minimal_build, monkeypatch, capsys):
     monkeypatch.setattr(trainkit.cluster, "CONNECT_SECONDS", 2.0)
-    root = make_project({"minimal.yaml": MINIMAL})
-    out = copy_minimal_build(minimal_build, root / "dist")
-    (out / "staff" / "minimal" / "minimal-lead-certificate.pdf").unlink()
+    root, out = project_missing_one_pdf(make_project, minimal_build)
     before = tree_digest(out)
     address = f"tcp://127.0.0.1:{free_port()}"
 
@@ -183,9 +182,7 @@ def test_an_unreachable_scheduler_fails_the_build_in_bounded_time(make_project, 
 
 def test_a_cluster_without_workers_fails_the_build_instead_of_waiting(make_project, minimal_build, monkeypatch, capsys):
     monkeypatch.setattr(trainkit.cluster, "NO_WORKERS_SECONDS", 2.0)
-    root = make_project({"minimal.yaml": MINIMAL})
-    out = copy_minimal_build(minimal_build, root / "dist")
-    (out / "staff" / "minimal" / "minimal-lead-certificate.pdf").unlink()
+    root, out = project_missing_one_pdf(make_project, minimal_build)
     before = tree_digest(out)
 
     with LocalCluster(n_workers=0, dashboard_address=":0", silence_logs=logging.ERROR) as empty:

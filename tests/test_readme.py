@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 from trainkit.pipeline import PROJECT_ROOT
 
@@ -116,12 +117,6 @@ def cluster_recipe() -> list[list[str]]:
     section = README.split("## Build on a Dask cluster\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
     return [[re.sub(r"\s+#.*$", "", line) for line in block.splitlines() if line.strip()] for block in blocks]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def shell(line: str, folder: Path) -> subprocess.CompletedProcess[str]:

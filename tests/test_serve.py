@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL, link_project
+from conftest import MINIMAL, free_port, link_project
 
 from trainkit.editions import MODULE_PAGES, PDF_EDITIONS
 from trainkit.pipeline import PROJECT_ROOT
@@ -61,13 +61,6 @@ def wait_for(probe: Callable[[], Any], what: str, seconds: float = WAIT_SECONDS)
             pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def start_serve(root: Path, port: int, log: Path) -> subprocess.Popen[bytes]:

@@ -103,10 +103,13 @@ def load_yaml(path: Path, display_name: str, within: Path | None = None) -> Docu
         raise LoadFailed(
             line, f"holds the character {character_name(bad)}, which YAML does not allow; delete it"
         ) from None
+    fast = _composed_by_libyaml(text)
     try:
-        data, lines = _parse(_composed_by_libyaml(text) or loader)
+        data, lines = _parse(fast or loader)
     finally:
         loader.dispose()
+        if fast is not None:
+            fast.dispose()
     if not isinstance(data, dict):
         raise LoadFailed(1, f"expected a mapping of fields at the top level but found a {_yaml_kind(data)}")
     return Document(display_name, data, lines)
